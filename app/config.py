@@ -1,0 +1,48 @@
+"""Settings, read once from ASKROOM_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASKROOM_", extra="ignore")
+
+    database_url: str = "sqlite:///./askroom.db"
+    # The origin put in join_url, board_url and facilitate_url; None: the request's own.
+    public_url: str | None = None
+    redis_url: str | None = None
+    # Extra origins whose browsers may open the live stream (comma-separated).
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    max_body_bytes: int = 16 * 1024
+    ws_max_message_bytes: int = 64 * 1024
+    # Frames a socket may have waiting before it is dropped as too slow.
+    ws_send_backlog: int = 512
+    # Recent events each process keeps per room to serve `after=N` without the database.
+    replay_window: int = 1024
+    # How long a missing seq may stay missing before the hub reads it from the database.
+    gap_wait_s: float = 0.25
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            return [str(v).strip().rstrip("/") for v in value if str(v).strip()]
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,63 @@
+"""Every error answers `{"detail": <sentence>, "code": <stable code>}` (SPEC §3)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from app.rooms.rules import Refusal
+
+log = logging.getLogger("askroom")
+
+STATUS_OF = {"invalid": 422, "unauthorised": 401, "forbidden": 403, "not_found": 404,
+             "conflict": 409}
+CODE_OF = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+           405: "method_not_allowed", 409: "conflict", 413: "too_large",
+           415: "unsupported_media_type", 429: "rate_limited"}
+
+
+def error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": detail, "code": code, **extra}, status_code=status,
+                        headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "body"
+
+
+async def _refused(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refusal)
+    return error(STATUS_OF[exc.kind], exc.code, exc.detail)
+
+
+async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", ""),
+                 "type": e.get("type", "")} for e in exc.errors()]
+    if any(p["type"] == "json_invalid" for p in problems):
+        return error(400, "malformed_json", "The body is not valid JSON.")
+    first = problems[0] if problems else {"field": "body", "message": "invalid"}
+    return error(422, "invalid_input", f"{first['field']}: {first['message']}", errors=problems)
+
+
+async def _http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return error(exc.status_code, CODE_OF.get(exc.status_code, "error"), str(exc.detail))
+
+
+async def _crash(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Refusal, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _crash)

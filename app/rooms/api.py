@@ -1,0 +1,237 @@
+"""The HTTP API, SPEC §3. Routes are thin: validate, call the service in a worker thread,
+publish what it recorded, answer. Who may do what is checked by the service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.prompts.library import load_library
+from app.rooms import schemas as s
+from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
+from app.rooms.export import log_to_csv, log_to_xlsx
+from app.rooms.hub import Hub
+from app.rooms.service import Outcome
+
+Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's join code.")]
+CardId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": s.InvalidOut if status == 422 else s.ErrorOut}
+            for status in statuses}
+
+
+router = APIRouter(prefix="/api", responses=_errors(422, 413, 429))
+
+
+async def _run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
+    outcome = await run_in_threadpool(call, *args, **kwargs)
+    await hub.publish(outcome.events)
+    return outcome
+
+
+# --- rooms ------------------------------------------------------------------------------
+
+
+@router.post("/rooms", status_code=201, response_model=s.RoomCreated, tags=["rooms"])
+async def create_room(body: s.RoomCreate, request: Request, service: ServiceDep,
+                      settings: SettingsDep) -> dict[str, Any]:
+    """Open a room. The two keys are shown once, here, and never again."""
+    room, facilitator_key, organiser_key = await run_in_threadpool(
+        service.create_room, body.title, body.purpose)
+    origin = public_origin(request, settings)
+    base = f"{origin}/r/{room['code']}"
+    return {**room, "facilitator_key": facilitator_key, "organiser_key": organiser_key,
+            "join_url": base, "board_url": f"{base}/board",
+            "facilitate_url": f"{base}/facilitate#key={facilitator_key}"}
+
+
+@router.get("/rooms/{code}", response_model=s.RoomOut, responses=_errors(404), tags=["rooms"])
+async def get_room(code: Code, service: ServiceDep) -> dict[str, Any]:
+    return await run_in_threadpool(service.get_room, code)
+
+
+@router.patch("/rooms/{code}", response_model=s.RoomOut, responses=_errors(401, 403, 404, 409),
+              tags=["rooms"])
+async def change_room(code: Code, body: s.RoomChange, token: Credential, service: ServiceDep,
+                      hub: HubDep) -> Any:
+    """Rename, lock, unlock or close the room (facilitator)."""
+    outcome = await _run(hub, service.change_room, code, token, state=body.state,
+                         title=body.title, purpose=body.purpose)
+    return outcome.body
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+@router.post("/rooms/{code}/participants", status_code=201, response_model=s.JoinedParticipant,
+             responses=_errors(404, 409), tags=["people"])
+async def join(code: Code, body: s.Join, service: ServiceDep, hub: HubDep) -> Any:
+    """Join the room while it is open. The token is shown once: keep it on the device."""
+    return (await _run(hub, service.join, code, body.name, body.organisation)).body
+
+
+@router.get("/rooms/{code}/participants", response_model=list[s.Person],
+            responses=_errors(404), tags=["people"])
+async def participants(code: Code, service: ServiceDep) -> Any:
+    """Everyone in the room: the people and organisations a request can go to."""
+    return await run_in_threadpool(service.participants, code)
+
+
+# --- prompts and the timer --------------------------------------------------------------
+
+
+@router.get("/prompts", response_model=list[s.LibraryEntry], tags=["prompts"])
+async def prompt_library() -> Any:
+    """The facilitation structures Askroom ships, with guidance for the facilitator."""
+    return [entry.model_dump() for entry in load_library()]
+
+
+@router.post("/rooms/{code}/prompts", status_code=201, response_model=s.PromptOut,
+             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+async def push_prompt(code: Code, body: s.PromptPush, token: Credential, service: ServiceDep,
+                      hub: HubDep) -> Any:
+    """Make a prompt current: from the library by key, or your own text."""
+    outcome = await _run(hub, service.push_prompt, code, token, library_key=body.library_key,
+                         text=body.text, collects=body.collects, duration_s=body.duration_s,
+                         self_commit=body.self_commit)
+    return outcome.body
+
+
+@router.post("/rooms/{code}/prompts/current/close", response_model=s.PromptOut,
+             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+async def close_prompt(code: Code, token: Credential, service: ServiceDep, hub: HubDep) -> Any:
+    return (await _run(hub, service.close_prompt, code, token)).body
+
+
+@router.post("/rooms/{code}/timer", response_model=s.Timer,
+             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+async def set_timer(code: Code, body: s.TimerSet, token: Credential, service: ServiceDep,
+                    hub: HubDep) -> Any:
+    """Start the timer for `seconds`; 0 stops it."""
+    return (await _run(hub, service.set_timer, code, token, body.seconds)).body
+
+
+# --- cards ------------------------------------------------------------------------------
+
+
+@router.post("/rooms/{code}/cards", status_code=201, response_model=s.CardOut,
+             responses={200: {"model": s.CardOut, "description": "A retry: the card that "
+                              "this client_id already made."}, **_errors(401, 403, 404, 409)},
+             tags=["cards"])
+async def post_card(code: Code, body: s.CardPost, token: Credential, response: Response,
+                    service: ServiceDep, hub: HubDep) -> Any:
+    """Post a request, an ask or an offer. The same client_id again returns the same card."""
+    outcome = await _run(hub, service.post_card, code, token, client_id=body.client_id,
+                         kind=body.kind, text=body.text,
+                         to_participant_id=body.to_participant_id,
+                         to_organisation=body.to_organisation, reply_to=body.reply_to)
+    response.status_code = 201 if outcome.created else 200
+    return outcome.body
+
+
+@router.get("/rooms/{code}/cards", response_model=list[s.CardOut],
+            responses=_errors(401, 404), tags=["cards"])
+async def cards(code: Code, token: Credential, service: ServiceDep) -> Any:
+    """The cards on the board, oldest first; with a facilitator or organiser key, hidden
+    and withdrawn ones too."""
+    return await run_in_threadpool(service.cards, code, token)
+
+
+@router.post("/rooms/{code}/cards/{card_id}/reply", response_model=s.CardOut,
+             responses=_errors(401, 403, 404, 409), tags=["cards"])
+async def reply(code: Code, card_id: CardId, body: s.ReplyPost, token: Credential,
+                service: ServiceDep, hub: HubDep) -> Any:
+    """Answer a request addressed to you or your organisation: yes, no, try or unclear."""
+    outcome = await _run(hub, service.reply, code, token, card_id, answer=body.answer,
+                         note=body.note)
+    return outcome.body
+
+
+@router.post("/rooms/{code}/cards/{card_id}/accept", response_model=s.CardOut,
+             responses=_errors(401, 403, 404, 409), tags=["cards"])
+async def accept(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
+                 hub: HubDep) -> Any:
+    """Accept an offer made to your ask or request: it becomes a commitment."""
+    return (await _run(hub, service.accept, code, token, card_id)).body
+
+
+@router.post("/rooms/{code}/cards/{card_id}/withdraw", response_model=s.CardOut,
+             responses=_errors(401, 403, 404, 409), tags=["cards"])
+async def withdraw(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
+                   hub: HubDep) -> Any:
+    return (await _run(hub, service.withdraw, code, token, card_id)).body
+
+
+@router.post("/rooms/{code}/cards/{card_id}/progress", response_model=s.CardOut,
+             responses=_errors(401, 403, 404, 409), tags=["cards"])
+async def progress(code: Code, card_id: CardId, body: s.ProgressPost, token: Credential,
+                   service: ServiceDep, hub: HubDep) -> Any:
+    """Report progress on a commitment (its owner or the person it is for), even after the
+    room has closed."""
+    outcome = await _run(hub, service.report_progress, code, token, card_id,
+                         progress=body.progress, note=body.note)
+    return outcome.body
+
+
+@router.patch("/rooms/{code}/cards/{card_id}", response_model=s.CardOut,
+              responses=_errors(401, 403, 404, 409), tags=["cards"])
+async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Credential,
+                   service: ServiceDep, hub: HubDep) -> Any:
+    """Hide, unhide or spotlight a card (facilitator)."""
+    outcome = await _run(hub, service.moderate, code, token, card_id, hidden=body.hidden,
+                         spotlight=body.spotlight)
+    return outcome.body
+
+
+# --- the log ----------------------------------------------------------------------------
+
+
+@router.get("/rooms/{code}/events", response_model=s.EventPage,
+            responses=_errors(401, 404), tags=["stream"])
+async def events(code: Code, token: Credential, service: ServiceDep,
+                 after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Any:
+    """Every event after `after`, in order; as the public may see them, or, with a
+    facilitator or organiser key, all of them."""
+    private = False
+    if token:
+        actor = await run_in_threadpool(service.whoami, code, token)
+        private = actor.is_staff
+    frames, seq = await run_in_threadpool(service.events_after, code, after, private=private)
+    return {"events": frames, "seq": seq}
+
+
+def _download(content: bytes, media_type: str, code: str, extension: str) -> Response:
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.{extension}"'})
+
+
+_EXPORT = {"responses": {**_errors(401, 403, 404)}, "tags": ["exports"]}
+
+
+@router.get("/rooms/{code}/export.json", **_EXPORT)  # type: ignore[arg-type]
+async def export_json(code: Code, token: Credential, service: ServiceDep) -> JSONResponse:
+    """The whole log: room, prompts, participants, cards and every event (SPEC §6)."""
+    log = await run_in_threadpool(service.export_log, code, token)
+    return JSONResponse(log, headers={
+        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.json"'})
+
+
+@router.get("/rooms/{code}/export.csv", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
+async def export_csv(code: Code, token: Credential, service: ServiceDep) -> Response:
+    """One row per card, UTF-8 with BOM for Excel; formula-like cells neutralised."""
+    log = await run_in_threadpool(service.export_log, code, token)
+    return _download(log_to_csv(log), "text/csv; charset=utf-8", code, "csv")
+
+
+@router.get("/rooms/{code}/export.xlsx", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
+async def export_xlsx(code: Code, token: Credential, service: ServiceDep) -> Response:
+    """The log, plus Commitments and Organisations sheets."""
+    log = await run_in_threadpool(service.export_log, code, token)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(await run_in_threadpool(log_to_xlsx, log), media, code, "xlsx")

@@ -1,0 +1,344 @@
+"""This process's live sockets, per room, and the fan-out to them.
+
+Events reach the hub only through the broker, after their transaction commits, and may
+arrive out of order (two writers commit 10 and 11 and publish 11 first). Each room's
+feed delivers strictly in seq order: it holds an early event back, and if the missing
+seq has not come within `gap_wait_s` it reads it from the database.
+
+Fan-out does no awaiting per socket: each frame is serialised once per view (public,
+private) and appended to every socket's bounded outbox; each socket's own writer task
+sends it. A socket whose outbox is full is dropped, so one slow phone never delays the
+room; it reconnects with `after` and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+
+from app.rooms import views
+from app.rooms.broker import Broker
+from app.rooms.service import RecordedEvent, RoomService
+
+log = logging.getLogger("askroom.hub")
+
+Send = Callable[[str], Awaitable[None]]
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _batch(frames: list[str]) -> str:
+    # The frames are already JSON; joining text avoids parsing and re-serialising them.
+    return '{"type":"batch","events":[' + ",".join(frames) + "]}"
+
+
+class Subscriber:
+    """One socket in one room: the last seq it was given and its bounded outbox."""
+
+    def __init__(self, send: Send, *, private: bool, backlog: int) -> None:
+        self.send = send
+        self.private = private
+        self.backlog = backlog
+        self.seq = 0
+        self.ready = False  # False while its snapshot or replay is being built
+        self.held: list[tuple[int, str, str]] = []  # live events that came meanwhile
+        self.outbox: deque[tuple[bool, str]] = deque()  # (is_event, frame)
+        self.wake = asyncio.Event()
+        self.finished = asyncio.Event()
+        self.dropped = False
+        self.writer: asyncio.Task[None] | None = None
+
+    def push(self, frame: str, *, is_event: bool = True) -> None:
+        if self.finished.is_set():
+            return
+        if len(self.outbox) >= self.backlog:
+            self.drop()
+            return
+        self.outbox.append((is_event, frame))
+        self.wake.set()
+
+    def drop(self) -> None:
+        """Too slow: stop sending; the endpoint closes the socket."""
+        self.dropped = True
+        self.outbox.clear()
+        self.finish()
+
+    def finish(self) -> None:
+        self.finished.set()
+        if self.writer is not None and self.writer is not asyncio.current_task():
+            self.writer.cancel()
+
+    async def write(self) -> None:
+        """Send what the outbox holds, coalescing consecutive events into one batch frame."""
+        try:
+            while True:
+                await self.wake.wait()
+                self.wake.clear()
+                while self.outbox:
+                    is_event, frame = self.outbox.popleft()
+                    if is_event and self.outbox and self.outbox[0][0]:
+                        frames = [frame]
+                        while self.outbox and self.outbox[0][0]:
+                            frames.append(self.outbox.popleft()[1])
+                        frame = _batch(frames)
+                    await self.send(frame)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the socket went away mid-send
+            self.finish()
+
+
+@dataclass
+class Entry:
+    """A delivered event, kept for `after=N` replays from memory."""
+
+    seq: int
+    type: str
+    at: str
+    card_id: int | None
+    data: dict[str, Any]
+    private: str
+    public: str
+
+
+@dataclass
+class Feed:
+    """One room in this process."""
+
+    code: str
+    last_seq: int
+    subscribers: set[Subscriber] = field(default_factory=set)
+    window: deque[Entry] = field(default_factory=deque)
+    early: dict[int, RecordedEvent] = field(default_factory=dict)
+    hidden: set[int] = field(default_factory=set)
+    gap_task: asyncio.Task[None] | None = None
+    snapshots: dict[bool, tuple[int, str]] = field(default_factory=dict)
+    building: dict[bool, asyncio.Task[tuple[int, str]]] = field(default_factory=dict)
+
+
+class Hub:
+    def __init__(self, service: RoomService, broker: Broker, *, backlog: int = 512,
+                 window: int = 1024, gap_wait_s: float = 0.25) -> None:
+        self.service = service
+        self.broker = broker
+        self.backlog = backlog
+        self.window_size = window
+        self.gap_wait_s = gap_wait_s
+        self.feeds: dict[str, Feed] = {}
+        self._opening: dict[str, asyncio.Task[Feed]] = {}
+        self._listener: asyncio.Task[None] | None = None
+
+    # --- life --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.broker.connect()
+        self._listener = asyncio.create_task(self._listen(), name="askroom-hub-listener")
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        for feed in self.feeds.values():
+            for sub in list(feed.subscribers):
+                sub.finish()
+        await self.broker.disconnect()
+
+    async def publish(self, events: list[RecordedEvent]) -> None:
+        """Called after a commit: send the events on their room's channel."""
+        for event in events:
+            await self.broker.publish(event.room, event.to_message())
+
+    # --- sockets -----------------------------------------------------------------------
+
+    async def attach(self, code: str, send: Send, *, after: int | None,
+                     private: bool) -> Subscriber:
+        """A socket joins the room: first its snapshot or replay, then every live event."""
+        feed = await self._feed(code)
+        sub = Subscriber(send, private=private, backlog=self.backlog)
+        feed.subscribers.add(sub)
+        sub.writer = asyncio.create_task(sub.write())
+        try:
+            await self._catch_up(feed, sub, after)
+        except BaseException:
+            self.detach(code, sub)
+            raise
+        return sub
+
+    async def make_private(self, code: str, sub: Subscriber) -> None:
+        """After a valid `auth`: a fresh private snapshot, then the private stream."""
+        feed = self.feeds[code]
+        sub.private, sub.ready = True, False
+        await self._catch_up(feed, sub, None)
+
+    def detach(self, code: str, sub: Subscriber) -> None:
+        sub.finish()
+        feed = self.feeds.get(code)
+        if feed is None:
+            return
+        feed.subscribers.discard(sub)
+        if not feed.subscribers:
+            del self.feeds[code]
+            if feed.gap_task is not None:
+                feed.gap_task.cancel()
+            asyncio.get_running_loop().create_task(self._unsubscribe(code))
+
+    async def _catch_up(self, feed: Feed, sub: Subscriber, after: int | None) -> None:
+        replay = self._replay_from_window(feed, after, sub.private)
+        if replay is None and after is not None:
+            frames, room_seq = await run_in_threadpool(
+                self.service.events_after, feed.code, after, private=sub.private)
+            if after <= room_seq:
+                replay = (max([after, *(f["seq"] for f in frames)]), [_dumps(f) for f in frames])
+        if replay is not None:
+            sub.seq = replay[0]
+            for frame in replay[1]:
+                sub.push(frame)
+        else:  # no `after`, or one ahead of the room: start over from a snapshot
+            sub.seq, snapshot = await self._snapshot(feed, sub.private)
+            sub.push(snapshot, is_event=False)
+        for seq, private, public in sub.held:
+            if seq > sub.seq:
+                sub.push(private if sub.private else public)
+                sub.seq = seq
+        sub.held.clear()
+        sub.ready = True
+
+    def _replay_from_window(self, feed: Feed, after: int | None,
+                            private: bool) -> tuple[int, list[str]] | None:
+        if after is None or after > feed.last_seq:
+            return None
+        if after < feed.last_seq and (not feed.window or feed.window[0].seq > after + 1):
+            return None  # the window does not reach back that far
+        frames = [e.private if private else e.public for e in feed.window if e.seq > after]
+        return feed.last_seq, frames
+
+    async def _snapshot(self, feed: Feed, private: bool) -> tuple[int, str]:
+        """Built once per seq and view, however many sockets ask at once."""
+        cached = feed.snapshots.get(private)
+        if cached is not None and cached[0] == feed.last_seq:
+            return cached
+        task = feed.building.get(private)
+        if task is None:
+            task = asyncio.create_task(self._build_snapshot(feed, private))
+            feed.building[private] = task
+            task.add_done_callback(lambda _t: feed.building.pop(private, None))
+        return await asyncio.shield(task)
+
+    async def _build_snapshot(self, feed: Feed, private: bool) -> tuple[int, str]:
+        snapshot = await run_in_threadpool(self.service.snapshot, feed.code, private=private)
+        built = (snapshot["seq"], _dumps(snapshot))
+        feed.snapshots[private] = built
+        return built
+
+    # --- rooms and events --------------------------------------------------------------
+
+    async def _feed(self, code: str) -> Feed:
+        feed = self.feeds.get(code)
+        if feed is not None:
+            return feed
+        opening = self._opening.get(code)
+        if opening is None:
+            opening = asyncio.create_task(self._open_feed(code))
+            self._opening[code] = opening
+            opening.add_done_callback(lambda _t: self._opening.pop(code, None))
+        return await asyncio.shield(opening)
+
+    async def _open_feed(self, code: str) -> Feed:
+        # Subscribe first, then read the seq: an event committed in between arrives twice
+        # (once published, once counted) and the seq check drops the copy; none is missed.
+        await self.broker.subscribe(code)
+        seq = await run_in_threadpool(self.service.room_seq, code)
+        feed = Feed(code=code, last_seq=seq)
+        self.feeds[code] = feed
+        return feed
+
+    async def _unsubscribe(self, code: str) -> None:
+        if code not in self.feeds and code not in self._opening:
+            await self.broker.unsubscribe(code)
+
+    async def _listen(self) -> None:
+        while True:
+            channel, message = await self.broker.next_published()
+            feed = self.feeds.get(channel)
+            if feed is None:
+                continue
+            try:
+                self._arrive(feed, RecordedEvent.from_message(message))
+            except Exception:
+                log.exception("could not deliver an event in room %s", channel)
+
+    def _arrive(self, feed: Feed, event: RecordedEvent) -> None:
+        if event.seq <= feed.last_seq:
+            return  # already delivered
+        feed.early[event.seq] = event
+        while feed.last_seq + 1 in feed.early:
+            self._deliver(feed, feed.early.pop(feed.last_seq + 1))
+        if feed.early and (feed.gap_task is None or feed.gap_task.done()):
+            feed.gap_task = asyncio.create_task(self._fill_gap(feed))
+
+    async def _fill_gap(self, feed: Feed) -> None:
+        """A seq is missing: wait a moment for it, then read it from the database."""
+        await asyncio.sleep(self.gap_wait_s)
+        while feed.early and self.feeds.get(feed.code) is feed:
+            frames, _seq = await run_in_threadpool(
+                self.service.events_after, feed.code, feed.last_seq, private=True, limit=500)
+            for frame in frames:
+                card = frame["data"].get("card")
+                self._arrive(feed, RecordedEvent(
+                    room=feed.code, seq=frame["seq"], type=frame["event"], at=frame["at"],
+                    data=frame["data"], card_id=card["id"] if card else None))
+            if not frames:
+                break
+
+    def _deliver(self, feed: Feed, event: RecordedEvent) -> None:
+        """One event, in order: serialised once per view, queued on every socket."""
+        data = event.data
+        card = data.get("card")
+        if card is not None:
+            self._track_hidden(feed, card["id"], bool(card.get("hidden")))
+        entry = Entry(event.seq, event.type, event.at, event.card_id, data, "", "")
+        entry.private = _dumps(views.event_frame(event.seq, event.type, event.at, data))
+        entry.public = self._public_frame(entry, hidden_now=False)
+        private, public = entry.private, entry.public
+        feed.last_seq = event.seq
+        feed.window.append(entry)
+        if len(feed.window) > self.window_size:
+            feed.window.popleft()
+        for sub in list(feed.subscribers):
+            if not sub.ready:
+                sub.held.append((event.seq, private, public))
+                if len(sub.held) > self.backlog:
+                    sub.drop()
+            elif event.seq > sub.seq:
+                sub.seq = event.seq
+                sub.push(private if sub.private else public)
+
+    def _track_hidden(self, feed: Feed, card_id: int, hidden: bool) -> None:
+        """Keep replays from memory true to the card's state now, as SPEC §4 asks."""
+        if hidden == (card_id in feed.hidden):
+            return
+        if hidden:
+            feed.hidden.add(card_id)
+        else:
+            feed.hidden.discard(card_id)
+        for entry in feed.window:
+            if entry.card_id == card_id:
+                entry.public = self._public_frame(entry, hidden_now=hidden)
+
+    @staticmethod
+    def _public_frame(entry: Entry, *, hidden_now: bool) -> str:
+        data = views.public_event_data(entry.data, hidden_now=hidden_now)
+        if data is entry.data:
+            return entry.private
+        return _dumps(views.event_frame(entry.seq, entry.type, entry.at, data))

@@ -1,0 +1,103 @@
+"""The tables. Times are aware UTC datetimes (SQLModel stores them as UTC)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Room(SQLModel, table=True):
+    __tablename__ = "rooms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=6, unique=True, index=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    purpose: str = Field(default="", sa_column=Column(Text, nullable=False))
+    state: str = Field(default="open", max_length=8)
+    seq: int = 0
+    created_at: datetime
+    closed_at: datetime | None = None
+    facilitator_key_hash: str = Field(max_length=64)
+    organiser_key_hash: str = Field(max_length=64)
+    timer_ends_at: datetime | None = None
+    timer_seconds: int | None = None
+
+
+class Participant(SQLModel, table=True):
+    __tablename__ = "participants"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id", index=True, ondelete="CASCADE")
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    # The first spelling seen in the room; organisation_key groups other spellings with it.
+    organisation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    organisation_key: str = Field(default="", sa_column=Column(Text, nullable=False))
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    joined_at: datetime
+
+
+class Prompt(SQLModel, table=True):
+    __tablename__ = "prompts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    collects: str = Field(max_length=8)
+    library_key: str | None = Field(default=None, max_length=64)
+    duration_s: int | None = None
+    self_commit: bool = False
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+
+class Card(SQLModel, table=True):
+    __tablename__ = "cards"
+    __table_args__ = (UniqueConstraint("author_id", "client_id", name="uq_cards_author_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int = Field(foreign_key="participants.id", ondelete="CASCADE")
+    client_id: str = Field(max_length=100)
+    prompt_id: int | None = None
+    to_participant_id: int | None = None
+    to_organisation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    to_organisation_key: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reply_to: int | None = None
+    status: str = Field(default="open", max_length=10)
+    # Offers posted under a self_commit prompt are commitments of their author from the start.
+    self_commit: bool = False
+    hidden: bool = False
+    spotlight: bool = False
+    created_at: datetime
+    seq: int = 0
+    progress: str = Field(default="not_started", max_length=12)
+    progress_note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    progress_updated_at: datetime | None = None
+
+
+class Reply(SQLModel, table=True):
+    __tablename__ = "replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="cards.id", index=True, ondelete="CASCADE")
+    by_id: int = Field(foreign_key="participants.id", ondelete="CASCADE")
+    answer: str = Field(max_length=8)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "events"
+
+    room_id: int = Field(foreign_key="rooms.id", primary_key=True, ondelete="CASCADE")
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=32)
+    at: datetime
+    card_id: int | None = None
+    # The private (facilitator's) payload, as JSON; the public one is derived when sent.
+    data: str = Field(sa_column=Column(Text, nullable=False))
+

@@ -1,0 +1,228 @@
+"""What the API accepts and answers: the validated edge, and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+CardKind = Literal["request", "ask", "offer"]
+Answer = Literal["yes", "no", "try", "unclear"]
+Progress = Literal["not_started", "in_progress", "done", "dropped"]
+Collects = Literal["request", "ask", "offer", "any"]
+RoomState = Literal["open", "locked", "closed"]
+CardStatus = Literal["open", "yes", "no", "try", "unclear", "accepted", "withdrawn"]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def Text(max_length: int, *, blank_ok: bool = False) -> object:  # noqa: N802 - a type factory
+    """Text stored as written: a length limit and, unless allowed, not all white space."""
+    field = Annotated[str, Field(max_length=max_length)]
+    if blank_ok:
+        return field
+    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_not_blank)]
+
+
+Title = Text(120)
+Purpose = Text(500, blank_ok=True)
+Name = Text(60)
+Organisation = Text(80, blank_ok=True)
+CardText = Text(500)
+Note = Text(500, blank_ok=True)
+PromptText = Text(280)
+ClientId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class In(BaseModel):
+    """Request bodies refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomCreate(In):
+    title: Title  # type: ignore[valid-type]
+    purpose: Purpose = ""  # type: ignore[valid-type]
+
+
+class RoomChange(In):
+    state: RoomState | None = None
+    title: Title | None = None  # type: ignore[valid-type]
+    purpose: Purpose | None = None  # type: ignore[valid-type]
+
+
+class Join(In):
+    name: Name  # type: ignore[valid-type]
+    organisation: Organisation = ""  # type: ignore[valid-type]
+
+
+class PromptPush(In):
+    library_key: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    text: PromptText | None = None  # type: ignore[valid-type]
+    collects: Collects | None = None
+    duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
+    self_commit: bool | None = None
+
+
+class TimerSet(In):
+    seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
+
+
+class CardPost(In):
+    client_id: ClientId
+    kind: CardKind
+    text: CardText  # type: ignore[valid-type]
+    to_participant_id: Id | None = None
+    to_organisation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    reply_to: Id | None = None
+
+
+class ReplyPost(In):
+    answer: Answer
+    note: Note = ""  # type: ignore[valid-type]
+
+
+class ProgressPost(In):
+    progress: Progress
+    note: Note = ""  # type: ignore[valid-type]
+
+
+class CardModerate(In):
+    hidden: bool | None = None
+    spotlight: bool | None = None
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+    organisation: str
+
+
+class JoinedParticipant(Person):
+    token: str = Field(description="The participant's token: shown once, keep it on the device.")
+
+
+class PromptOut(BaseModel):
+    id: int
+    text: str
+    collects: Collects
+    library_key: str | None
+    duration_s: int | None
+    self_commit: bool
+    opened_at: str
+    closed_at: str | None
+
+
+class Timer(BaseModel):
+    ends_at: str | None
+    seconds: int | None
+
+
+class RoomOut(BaseModel):
+    code: str
+    title: str
+    purpose: str
+    state: RoomState
+    seq: int
+    current_prompt: PromptOut | None
+    participant_count: int
+    timer: Timer | None
+    created_at: str
+    closed_at: str | None
+
+
+class RoomCreated(RoomOut):
+    facilitator_key: str = Field(description="Shown once. Everything in this room.")
+    organiser_key: str = Field(description="Shown once. Read-only, hidden cards and exports.")
+    join_url: str
+    board_url: str
+    facilitate_url: str = Field(description="The console, authorised by the key in the fragment.")
+
+
+class Target(BaseModel):
+    participant: Person | None
+    organisation: str | None
+
+
+class ReplyOut(BaseModel):
+    answer: Answer
+    note: str
+    by: Person | None
+    at: str
+
+
+class Commitment(BaseModel):
+    owner: Person | None
+    progress: Progress
+    note: str
+    updated_at: str | None
+
+
+class CardOut(BaseModel):
+    id: int
+    kind: CardKind
+    text: str
+    status: CardStatus
+    hidden: bool
+    spotlight: bool
+    author: Person | None
+    to: Target | None
+    reply_to: int | None
+    prompt_id: int | None
+    replies: list[ReplyOut]
+    commitment: Commitment | None
+    created_at: str
+    seq: int
+    client_id: str
+
+
+class LibraryStep(BaseModel):
+    title: str
+    minutes: str
+
+
+class LibraryEntry(BaseModel):
+    key: str
+    title: str
+    summary: str
+    text: str
+    collects: Collects
+    duration_s: int
+    self_commit: bool
+    steps: list[LibraryStep]
+    guidance: str
+
+
+class EventOut(BaseModel):
+    type: Literal["event"]
+    seq: int
+    event: str
+    at: str
+    data: dict[str, object]
+
+
+class EventPage(BaseModel):
+    events: list[EventOut]
+    seq: int = Field(description="The room's latest seq.")
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="A sentence for a person.")
+    code: str = Field(description="Stable, for programs.")
+
+
+class InvalidOut(ErrorOut):
+    errors: list[dict[str, object]] = Field(default_factory=list,
+                                            description="Each field that was refused, and why.")
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,456 @@
+"""The transactional shell around the rules.
+
+Every command: lock the room, check who is asking, apply the rule, record each event with
+the room's next seq, all in one transaction. It returns the answer and the recorded
+events; the caller publishes those after the commit. Methods are synchronous (run them in
+a worker thread) and return plain JSON dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+import orjson
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.db import read_session, write_session
+from app.prompts.library import get_prompt
+from app.rooms import rules, views
+from app.rooms.keys import hash_secret, matches, new_secret
+from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room
+from app.rooms.rules import Emit, Refusal
+from app.rooms.views import JSON
+
+Role = Literal["facilitator", "organiser", "participant"]
+STAFF: tuple[Role, ...] = ("facilitator", "organiser")
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    participant: Participant | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event as committed: what the broker carries and the stream sends."""
+
+    room: str
+    seq: int
+    type: str
+    at: str
+    data: JSON
+    card_id: int | None
+
+    def to_message(self) -> bytes:
+        return orjson.dumps(
+            {"room": self.room, "seq": self.seq, "type": self.type, "at": self.at,
+             "data": self.data, "card_id": self.card_id}
+        )
+
+    @classmethod
+    def from_message(cls, message: bytes) -> RecordedEvent:
+        return cls(**orjson.loads(message))
+
+
+@dataclass
+class Outcome:
+    """What a command answers, and the events it recorded."""
+
+    body: Any
+    events: list[RecordedEvent]
+    created: bool = False
+
+
+class RoomService:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # --- rooms -------------------------------------------------------------------------
+
+    def create_room(self, title: str, purpose: str) -> tuple[JSON, str, str]:
+        """A new room with a fresh code; returns its view and the two keys (shown once)."""
+        facilitator_key, organiser_key = new_secret(), new_secret()
+        for _attempt in range(10):
+            try:
+                with write_session(self.engine) as s:
+                    room = Room(code=rules.new_room_code(), title=title, purpose=purpose,
+                                created_at=self.clock(),
+                                facilitator_key_hash=hash_secret(facilitator_key),
+                                organiser_key_hash=hash_secret(organiser_key))
+                    s.add(room)
+                    s.flush()
+                    return self._room_json(s, room), facilitator_key, organiser_key
+            except IntegrityError:
+                continue  # a code already taken: draw another
+        raise RuntimeError("could not draw a free room code")
+
+    def get_room(self, code: str) -> JSON:
+        with read_session(self.engine) as s:
+            return self._room_json(s, self._room(s, code))
+
+    def change_room(self, code: str, token: str | None, *, state: str | None,
+                    title: str | None, purpose: str | None) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            emits = rules.change_room(room, state=state, title=title, purpose=purpose,
+                                      current=self._current(s, room), now=self.clock())
+            return (lambda: self._room_json(s, room)), emits
+        return self._command(code, token, ("facilitator",), apply)
+
+    # --- people ------------------------------------------------------------------------
+
+    def join(self, code: str, name: str, organisation: str) -> Outcome:
+        token = new_secret()
+
+        def apply(s: Session, room: Room, actor: Actor | None) -> tuple[Any, list[Emit]]:
+            participant, emits = rules.join(
+                room, name=name, organisation=organisation, token_hash=hash_secret(token),
+                known_organisations=self._organisations(s, room), now=self.clock())
+            s.add(participant)
+            return (lambda: {**views.person(participant), "token": token}), emits
+        return self._command(code, None, None, apply, created=True)
+
+    def participants(self, code: str) -> list[JSON]:
+        with read_session(self.engine) as s:
+            room = self._room(s, code)
+            return [views.person(p) for p in self._people(s, room).values()]  # type: ignore[misc]
+
+    def whoami(self, code: str, token: str | None) -> Actor:
+        with read_session(self.engine) as s:
+            return self._authorise(s, self._room(s, code), token, None)
+
+    # --- prompts and the timer ---------------------------------------------------------
+
+    def push_prompt(self, code: str, token: str | None, *, library_key: str | None,
+                    text: str | None, collects: str | None, duration_s: int | None,
+                    self_commit: bool | None) -> Outcome:
+        if library_key is not None:
+            entry = get_prompt(library_key)
+            if entry is None:
+                raise Refusal("invalid", "unknown_library_key",
+                              "There is no prompt with that key in the library.")
+            text = text if text is not None else entry.text
+            collects = collects if collects is not None else entry.collects
+            duration_s = duration_s if duration_s is not None else entry.duration_s
+            self_commit = self_commit if self_commit is not None else entry.self_commit
+        if text is None or collects is None:
+            raise Refusal("invalid", "prompt_needs_text",
+                          "Give either a library_key, or a text and what it collects.")
+
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            prompt, emits = rules.push_prompt(
+                room, current=self._current(s, room), text=text, collects=collects,
+                library_key=library_key, duration_s=duration_s,
+                self_commit=bool(self_commit), now=self.clock())
+            s.add(prompt)
+            return (lambda: views.prompt_view(prompt)), emits
+        return self._command(code, token, ("facilitator",), apply, created=True)
+
+    def close_prompt(self, code: str, token: str | None) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            current = self._current(s, room)
+            emits = rules.close_prompt(room, current=current, now=self.clock())
+            return (lambda: views.prompt_view(current)), emits
+        return self._command(code, token, ("facilitator",), apply)
+
+    def set_timer(self, code: str, token: str | None, seconds: int) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            emits = rules.set_timer(room, seconds, self.clock())
+            return (lambda: {"ends_at": views.iso(room.timer_ends_at),
+                             "seconds": room.timer_seconds}), emits
+        return self._command(code, token, ("facilitator",), apply)
+
+    # --- cards -------------------------------------------------------------------------
+
+    def post_card(self, code: str, token: str | None, *, client_id: str, kind: str, text: str,
+                  to_participant_id: int | None, to_organisation: str | None,
+                  reply_to: int | None) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            author = actor.participant
+            assert author is not None
+            existing = s.exec(select(Card).where(Card.author_id == author.id,
+                                                 Card.client_id == client_id)).first()
+            if existing is not None:  # a retry of a post that already landed
+                return (lambda: self._card_json(s, existing)), []
+            card, emits = rules.post_card(
+                room, author=author, kind=kind, text=text, client_id=client_id,
+                current=self._current(s, room),
+                to_participant_id=to_participant_id,
+                to_participant=self._participant(s, room, to_participant_id),
+                to_organisation=to_organisation,
+                known_organisations=self._organisations(s, room),
+                reply_to_id=reply_to, reply_to=self._card(s, room, reply_to, missing_ok=True),
+                now=self.clock())
+            s.add(card)
+            return (lambda: self._card_json(s, card)), emits
+        outcome = self._command(code, token, ("participant",), apply)
+        outcome.created = bool(outcome.events)
+        return outcome
+
+    def cards(self, code: str, token: str | None) -> list[JSON]:
+        with read_session(self.engine) as s:
+            room = self._room(s, code)
+            actor = self._authorise(s, room, token, None) if token else None
+            return self._cards_json(s, room, private=bool(actor and actor.is_staff))
+
+    def reply(self, code: str, token: str | None, card_id: int, *, answer: str,
+              note: str) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            card = self._card(s, room, card_id)
+            answer_row, emits = rules.reply(room, card, by=actor.participant,  # type: ignore[arg-type]
+                                            answer=answer, note=note, now=self.clock())
+            s.add(answer_row)
+            return (lambda: self._card_json(s, card)), emits
+        return self._command(code, token, ("participant",), apply)
+
+    def accept(self, code: str, token: str | None, card_id: int) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            offer = self._card(s, room, card_id)
+            answered = self._card(s, room, offer.reply_to, missing_ok=True)
+            emits = rules.accept(room, offer, answered=answered, by=actor.participant)  # type: ignore[arg-type]
+            return (lambda: self._card_json(s, offer)), emits
+        return self._command(code, token, ("participant",), apply)
+
+    def withdraw(self, code: str, token: str | None, card_id: int) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            card = self._card(s, room, card_id)
+            emits = rules.withdraw(room, card, by=actor.participant)  # type: ignore[arg-type]
+            return (lambda: self._card_json(s, card)), emits
+        return self._command(code, token, ("participant",), apply)
+
+    def report_progress(self, code: str, token: str | None, card_id: int, *, progress: str,
+                        note: str) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            card = self._card(s, room, card_id)
+            answered = self._card(s, room, card.reply_to, missing_ok=True)
+            emits = rules.report_progress(
+                card, owner_id=rules.commitment_owner_id(card, self._latest_reply(s, card)),
+                beneficiary=rules.beneficiary_id(card, answered), by=actor.participant,  # type: ignore[arg-type]
+                progress=progress, note=note, now=self.clock())
+            return (lambda: self._card_json(s, card)), emits
+        return self._command(code, token, ("participant",), apply)
+
+    def moderate(self, code: str, token: str | None, card_id: int, *, hidden: bool | None,
+                 spotlight: bool | None) -> Outcome:
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            card = self._card(s, room, card_id)
+            spotlit = list(s.exec(select(Card).where(Card.room_id == room.id,
+                                                     col(Card.spotlight).is_(True))))
+            emits = rules.moderate(room, card, hidden=hidden, spotlight=spotlight,
+                                   spotlit=spotlit)
+            return (lambda: self._card_json(s, card)), emits
+        return self._command(code, token, ("facilitator",), apply)
+
+    # --- the stream and the log --------------------------------------------------------
+
+    def snapshot(self, code: str, *, private: bool) -> JSON:
+        """The whole room at one seq, read in one consistent transaction."""
+        with read_session(self.engine) as s:
+            room = self._room(s, code)
+            people = self._people(s, room)
+            return {
+                "type": "snapshot",
+                "seq": room.seq,
+                "room": self._room_json(s, room, participant_count=len(people)),
+                "prompt": views.prompt_view(self._current(s, room)),
+                "timer": views.timer_view(room),
+                "participants": [views.person(p) for p in people.values()],
+                "cards": self._cards_json(s, room, private=private, people=people),
+            }
+
+    def events_after(self, code: str, after: int, *, private: bool,
+                     limit: int | None = None) -> tuple[list[JSON], int]:
+        """Event frames with seq > after, in order, as the viewer may see them now."""
+        with read_session(self.engine) as s:
+            room = self._room(s, code)
+            query = select(Event).where(Event.room_id == room.id, Event.seq > after)
+            rows = s.exec(query.order_by(col(Event.seq)).limit(limit)).all()
+            hidden = set() if private else set(s.exec(
+                select(Card.id).where(Card.room_id == room.id, col(Card.hidden).is_(True))))
+            frames = []
+            for row in rows:
+                data = orjson.loads(row.data)
+                if not private:
+                    data = views.public_event_data(data, hidden_now=row.card_id in hidden)
+                frames.append(views.event_frame(row.seq, row.type, views.iso(row.at), data))  # type: ignore[arg-type]
+            return frames, room.seq
+
+    def room_seq(self, code: str) -> int:
+        with read_session(self.engine) as s:
+            return self._room(s, code).seq
+
+    def export_log(self, code: str, token: str | None) -> JSON:
+        """Everything, for the organiser: SPEC §6 export.json."""
+        with read_session(self.engine) as s:
+            room = self._room(s, code)
+            self._authorise(s, room, token, STAFF)
+            people = self._people(s, room)
+            prompts = s.exec(select(Prompt).where(Prompt.room_id == room.id)
+                             .order_by(col(Prompt.id))).all()
+            events = s.exec(select(Event).where(Event.room_id == room.id)
+                            .order_by(col(Event.seq))).all()
+            return {
+                "room": self._room_json(s, room, participant_count=len(people)),
+                "prompts": [views.prompt_view(p) for p in prompts],
+                "participants": [{**views.person(p), "joined_at": views.iso(p.joined_at)}  # type: ignore[dict-item]
+                                 for p in people.values()],
+                "cards": self._cards_json(s, room, private=True, people=people),
+                "events": [{"seq": e.seq, "event": e.type, "at": views.iso(e.at),
+                            "data": orjson.loads(e.data)} for e in events],
+            }
+
+    def authorise(self, code: str, token: str | None, roles: Iterable[Role]) -> Actor:
+        with read_session(self.engine) as s:
+            return self._authorise(s, self._room(s, code), token, tuple(roles))
+
+    # --- the shell's machinery ---------------------------------------------------------
+
+    def _command(self, code: str, token: str | None, roles: tuple[Role, ...] | None,
+                 apply: Callable[[Session, Room, Any], tuple[Callable[[], Any], list[Emit]]],
+                 *, created: bool = False) -> Outcome:
+        with write_session(self.engine) as s:
+            room = self._room(s, code, for_update=True)
+            actor = self._authorise(s, room, token, roles) if roles is not None else None
+            answer, emits = apply(s, room, actor)
+            s.flush()  # ids for new rows, before their views are taken
+            events = [self._record(s, room, emit) for emit in emits]
+            body = answer()
+        return Outcome(body=body, events=events, created=created)
+
+    def _record(self, s: Session, room: Room, emit: Emit) -> RecordedEvent:
+        room.seq += 1
+        now = self.clock()
+        subject = emit.subject
+        card_id = None
+        if isinstance(subject, Card):
+            subject.seq = room.seq
+            card_id = subject.id
+            data: JSON = {"card": self._card_json(s, subject)}
+        elif isinstance(subject, Participant):
+            data = {"participant": views.person(subject)}
+        elif isinstance(subject, Prompt):
+            data = {"prompt": views.prompt_view(subject)}
+        elif isinstance(subject, Room):
+            data = {"room": self._room_json(s, room)}
+        else:  # the timer lives on the room
+            data = {"timer": views.timer_view(room)}
+        s.add(Event(room_id=room.id, seq=room.seq, type=emit.type, at=now,  # type: ignore[arg-type]
+                    card_id=card_id, data=orjson.dumps(data).decode()))
+        s.add(room)
+        return RecordedEvent(room=room.code, seq=room.seq, type=emit.type,
+                             at=views.iso(now), data=data, card_id=card_id)  # type: ignore[arg-type]
+
+    def _room(self, s: Session, code: str, *, for_update: bool = False) -> Room:
+        canonical = rules.parse_room_code(code)
+        query = select(Room).where(Room.code == canonical)
+        room = s.exec(query.with_for_update() if for_update else query).first()
+        if canonical is None or room is None:
+            raise Refusal("not_found", "room_not_found", "There is no room with that code.")
+        return room
+
+    def _authorise(self, s: Session, room: Room, token: str | None,
+                   roles: tuple[Role, ...] | None) -> Actor:
+        """Who is asking, checked against this room only; `roles` None means any role."""
+        if not token:
+            raise Refusal("unauthorised", "missing_credentials",
+                          "This needs a key or token: send 'Authorization: Bearer …'.")
+        actor: Actor | None = None
+        if matches(token, room.facilitator_key_hash):
+            actor = Actor("facilitator")
+        elif matches(token, room.organiser_key_hash):
+            actor = Actor("organiser")
+        else:
+            participant = s.exec(select(Participant).where(
+                Participant.token_hash == hash_secret(token))).first()
+            if participant is not None and participant.room_id == room.id:
+                actor = Actor("participant", participant)
+        if actor is None:
+            raise Refusal("unauthorised", "bad_credentials",
+                          "That key or token is not valid for this room.")
+        if roles is not None and actor.role not in roles:
+            raise Refusal("forbidden", "wrong_role",
+                          f"A {actor.role} cannot do this; it is for: {', '.join(roles)}.")
+        return actor
+
+    def _current(self, s: Session, room: Room) -> Prompt | None:
+        return s.exec(select(Prompt).where(Prompt.room_id == room.id,
+                                           col(Prompt.closed_at).is_(None))).first()
+
+    def _participant(self, s: Session, room: Room, pid: int | None) -> Participant | None:
+        if pid is None:
+            return None
+        found = s.get(Participant, pid)
+        return found if found is not None and found.room_id == room.id else None
+
+    def _card(self, s: Session, room: Room, card_id: int | None, *,
+              missing_ok: bool = False) -> Card:
+        card = s.get(Card, card_id) if card_id is not None else None
+        if card is None or card.room_id != room.id:
+            if missing_ok:
+                return None  # type: ignore[return-value]
+            raise Refusal("not_found", "card_not_found", "There is no such card in this room.")
+        return card
+
+    def _organisations(self, s: Session, room: Room) -> dict[str, str]:
+        """Each organisation's key and the spelling first seen in this room."""
+        rows = s.exec(select(Participant.organisation_key, Participant.organisation)
+                      .where(Participant.room_id == room.id, Participant.organisation_key != "")
+                      .order_by(col(Participant.id)))
+        found: dict[str, str] = {}
+        for key, spelling in rows:
+            found.setdefault(key, spelling)
+        return found
+
+    def _people(self, s: Session, room: Room) -> dict[int, Participant]:
+        rows = s.exec(select(Participant).where(Participant.room_id == room.id)
+                      .order_by(col(Participant.id)))
+        return {p.id: p for p in rows}  # type: ignore[misc]
+
+    def _latest_reply(self, s: Session, card: Card) -> Reply | None:
+        return s.exec(select(Reply).where(Reply.card_id == card.id)
+                      .order_by(col(Reply.id).desc())).first()
+
+    def _card_json(self, s: Session, card: Card) -> JSON:
+        replies = list(s.exec(select(Reply).where(Reply.card_id == card.id)
+                              .order_by(col(Reply.id))))
+        ids = {card.author_id, card.to_participant_id, *(r.by_id for r in replies)} - {None}
+        people = {p.id: p for p in s.exec(select(Participant)
+                                         .where(col(Participant.id).in_(ids)))}
+        return views.card_view(card, replies, people)  # type: ignore[arg-type]
+
+    def _cards_json(self, s: Session, room: Room, *, private: bool,
+                    people: dict[int, Participant] | None = None) -> list[JSON]:
+        """Cards oldest first; the public never gets hidden or withdrawn ones."""
+        query = select(Card).where(Card.room_id == room.id)
+        if not private:
+            query = query.where(col(Card.hidden).is_(False), Card.status != "withdrawn")
+        cards = s.exec(query.order_by(col(Card.id))).all()
+        by_card: dict[int, list[Reply]] = {}
+        replies = s.exec(select(Reply).join(Card).where(Card.room_id == room.id)
+                         .order_by(col(Reply.id)))
+        for r in replies:
+            by_card.setdefault(r.card_id, []).append(r)
+        people = people if people is not None else self._people(s, room)
+        return [views.card_view(c, by_card.get(c.id, []), people) for c in cards]  # type: ignore[arg-type]
+
+    def _room_json(self, s: Session, room: Room, *, participant_count: int | None = None) -> JSON:
+        if participant_count is None:
+            participant_count = s.exec(select(func.count()).select_from(Participant)
+                                       .where(Participant.room_id == room.id)).one()
+        return views.room_view(room, current=self._current(s, room),
+                               participant_count=participant_count)

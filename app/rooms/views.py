@@ -1,0 +1,126 @@
+"""What the API and the stream say about rooms, people, prompts and cards, as JSON dicts.
+
+Pure functions: the service loads the rows, these shape them. The private view is the
+facilitator's; `public_*` derive what everyone else may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from app.rooms.models import Card, Participant, Prompt, Reply, Room
+from app.rooms.rules import commitment_owner_id
+
+JSON = dict[str, Any]
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, to the millisecond; a naive time is taken as UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+def person(participant: Participant | None) -> JSON | None:
+    if participant is None:
+        return None
+    return {"id": participant.id, "name": participant.name,
+            "organisation": participant.organisation}
+
+
+def timer_view(room: Room) -> JSON | None:
+    if room.timer_ends_at is None:
+        return None
+    return {"ends_at": iso(room.timer_ends_at), "seconds": room.timer_seconds}
+
+
+def prompt_view(prompt: Prompt | None) -> JSON | None:
+    if prompt is None:
+        return None
+    return {
+        "id": prompt.id,
+        "text": prompt.text,
+        "collects": prompt.collects,
+        "library_key": prompt.library_key,
+        "duration_s": prompt.duration_s,
+        "self_commit": prompt.self_commit,
+        "opened_at": iso(prompt.opened_at),
+        "closed_at": iso(prompt.closed_at),
+    }
+
+
+def room_view(room: Room, *, current: Prompt | None, participant_count: int) -> JSON:
+    return {
+        "code": room.code,
+        "title": room.title,
+        "purpose": room.purpose,
+        "state": room.state,
+        "seq": room.seq,
+        "current_prompt": prompt_view(current),
+        "participant_count": participant_count,
+        "timer": timer_view(room),
+        "created_at": iso(room.created_at),
+        "closed_at": iso(room.closed_at),
+    }
+
+
+def card_view(card: Card, replies: Sequence[Reply], people: Mapping[int, Participant]) -> JSON:
+    """The whole card, as SPEC §3 gives it, replies oldest first."""
+    latest = replies[-1] if replies else None
+    owner_id = commitment_owner_id(card, latest)
+    to: JSON | None = None
+    if card.kind == "request":
+        to = {
+            "participant": person(people.get(card.to_participant_id))
+            if card.to_participant_id is not None else None,
+            "organisation": card.to_organisation,
+        }
+    commitment: JSON | None = None
+    if owner_id is not None:
+        commitment = {
+            "owner": person(people.get(owner_id)),
+            "progress": card.progress,
+            "note": card.progress_note,
+            "updated_at": iso(card.progress_updated_at),
+        }
+    return {
+        "id": card.id,
+        "kind": card.kind,
+        "text": card.text,
+        "status": card.status,
+        "hidden": card.hidden,
+        "spotlight": card.spotlight,
+        "author": person(people.get(card.author_id)),
+        "to": to,
+        "reply_to": card.reply_to,
+        "prompt_id": card.prompt_id,
+        "replies": [
+            {"answer": r.answer, "note": r.note, "by": person(people.get(r.by_id)), "at": iso(r.at)}
+            for r in replies
+        ],
+        "commitment": commitment,
+        "created_at": iso(card.created_at),
+        "seq": card.seq,
+        "client_id": card.client_id,
+    }
+
+
+def hidden_stub(card_id: int) -> JSON:
+    """All the public learns of a hidden card."""
+    return {"id": card_id, "hidden": True}
+
+
+def public_event_data(data: JSON, *, hidden_now: bool) -> JSON:
+    """An event's payload as the public may see it at the time of sending."""
+    card = data.get("card")
+    if card is not None and (hidden_now or card.get("hidden")):
+        return {"card": hidden_stub(card["id"])}
+    return data
+
+
+def event_frame(seq: int, event_type: str, at: str, data: JSON) -> JSON:
+    return {"type": "event", "seq": seq, "event": event_type, "at": at, "data": data}

@@ -1,0 +1,110 @@
+"""The live stream, SPEC §4: `GET /ws/rooms/{code}` upgraded to a WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import orjson
+from fastapi import APIRouter, WebSocket
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.config import Settings
+from app.rooms.hub import Hub, Subscriber
+from app.rooms.rules import Refusal, parse_room_code
+from app.rooms.service import RoomService
+
+router = APIRouter()
+
+# Close codes besides the standard ones: the client should not retry these as they are.
+CLOSE_TOO_SLOW = 1013  # "try again later": reconnect with `after`
+CLOSE_BAD_KEY = 4401
+
+
+def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
+    """Browsers send Origin; other clients need not. A foreign page may not listen in."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/")
+    scheme = "https" if ws.url.scheme == "wss" else "http"
+    own = f"{scheme}://{ws.headers.get('host', '')}"
+    allowed = {own, *settings.allowed_origins}
+    if settings.public_url:
+        allowed.add(settings.public_url)
+    return origin in allowed
+
+
+def _deny(status: int, code: str, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail, "code": code}, status_code=status)
+
+
+@router.websocket("/ws/rooms/{code}")
+async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
+    settings: Settings = ws.app.state.settings
+    service: RoomService = ws.app.state.service
+    hub: Hub = ws.app.state.hub
+    if not origin_allowed(ws, settings):
+        await ws.send_denial_response(_deny(403, "origin_not_allowed",
+                                            "This page's origin may not open the stream."))
+        return
+    if after is not None and after < 0:
+        await ws.send_denial_response(_deny(422, "invalid_input", "after must be 0 or more."))
+        return
+    canonical = parse_room_code(code)
+    try:
+        if canonical is None:
+            raise Refusal("not_found", "room_not_found", "There is no room with that code.")
+        await run_in_threadpool(service.room_seq, canonical)
+    except Refusal as refusal:
+        await ws.send_denial_response(_deny(404, refusal.code, refusal.detail))
+        return
+    code = canonical
+    await ws.accept()
+    sub = await hub.attach(code, ws.send_text, after=after, private=False)
+    reader = asyncio.create_task(_read(ws, code, sub, service, hub, settings))
+    try:
+        await sub.finished.wait()
+    finally:
+        reader.cancel()
+        hub.detach(code, sub)
+    if sub.dropped:
+        # The socket may be stuck behind a full buffer: try to say why, but do not wait.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with after"),
+                                   timeout=1.0)
+
+
+async def _read(ws: WebSocket, code: str, sub: Subscriber, service: RoomService, hub: Hub,
+                settings: Settings) -> None:
+    """Client frames: only `auth` means anything; everything else is ignored."""
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            raw = message.get("text") or message.get("bytes") or ""
+            if len(raw) > settings.ws_max_message_bytes:
+                await ws.close(1009, "message too big")
+                break
+            try:
+                frame = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(frame, dict) or frame.get("type") != "auth":
+                continue
+            key = frame.get("key")
+            try:
+                actor = await run_in_threadpool(service.authorise, code,
+                                                key if isinstance(key, str) else None,
+                                                ("facilitator", "organiser"))
+            except Refusal:
+                await ws.close(CLOSE_BAD_KEY, "that key is not valid for this room")
+                break
+            if actor.is_staff and not sub.private:
+                await hub.make_private(code, sub)
+    except Exception:
+        pass  # the connection is gone; the endpoint cleans up
+    finally:
+        sub.finish()
