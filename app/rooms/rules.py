@@ -178,6 +178,7 @@ def push_prompt(
 
 
 def close_prompt(room: Room, *, current: Prompt | None, now: datetime) -> list[Emit]:
+    _ensure_not_closed(room)
     if current is None:
         raise Refusal("conflict", "no_current_prompt", "There is no current prompt to close.")
     current.closed_at = now
@@ -371,25 +372,24 @@ def moderate(
 ) -> list[Emit]:
     """Hide, unhide or spotlight a card. One card at a time holds the spotlight."""
     _ensure_not_closed(room)
-    emits: list[Emit] = []
-    if hidden is not None and hidden != card.hidden:
-        card.hidden = hidden
-        if hidden:
-            card.spotlight = False
-        emits.append(Emit("card.updated", card))
+    will_hide = hidden if hidden is not None else card.hidden
+    if spotlight and will_hide:
+        raise Refusal("conflict", "card_hidden", "A hidden card cannot be spotlighted.")
     if spotlight and not card.spotlight:
         _ensure_not_withdrawn(card)
-        if card.hidden:
-            raise Refusal("conflict", "card_hidden", "A hidden card cannot be spotlighted.")
+    emits: list[Emit] = []
+    if spotlight and not card.spotlight:
         for other in spotlit:
             if other.id != card.id and other.spotlight:
                 other.spotlight = False
                 emits.append(Emit("card.updated", other))
-        card.spotlight = True
-    elif spotlight is False and card.spotlight:
-        card.spotlight = False
-    else:
-        return emits
-    if not any(e.subject is card for e in emits):
+    changed = False
+    if hidden is not None and hidden != card.hidden:
+        card.hidden, changed = hidden, True
+        if hidden:
+            card.spotlight = False
+    if spotlight is not None and spotlight != card.spotlight:
+        card.spotlight, changed = spotlight, True
+    if changed:
         emits.append(Emit("card.updated", card))
     return emits

@@ -1,0 +1,295 @@
+"""Who may do what (SPEC §1 and §3), against the real server: every route of §3 tried with
+every kind of caller, from one table."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.meeting import Meeting, Person, bearer
+from tests.server import Server
+
+# The callers, in the order of the table's columns.
+WHO = ("nobody", "garbage", "participant", "bystander", "organiser", "facilitator",
+       "other_participant", "other_facilitator")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    # {code} is the room's code; {request}, {ask}, {offer} the ids of its cards.
+    path: str
+    # Expected status per caller, in WHO's order.
+    statuses: tuple[int, ...]
+    body: dict[str, Any] | None = None
+    # Who "participant" is for this route: the one person entitled to act.
+    actor: str = "alice"
+    # The code a bystander (a participant not entitled) is refused with.
+    bystander_code: str = "wrong_role"
+
+
+R = "/api/rooms/{code}"
+# Public reads that look at a credential refuse a bad one rather than quietly showing the
+# public view: SPEC §3 "401 no or bad credentials".
+ROUTES = (
+    #     name                method  path                                   nobody garbage part  byst  org   fac   o.part o.fac
+    Route("create room", "POST", "/api/rooms",                              (201, 201, 201, 201, 201, 201, 201, 201),
+          {"title": "Another room"}),
+    Route("get room", "GET", R,                                             (200, 200, 200, 200, 200, 200, 200, 200)),
+    Route("change room", "PATCH", R,                                        (401, 401, 403, 403, 403, 200, 401, 401),
+          {"title": "Renamed"}),
+    Route("join", "POST", R + "/participants",                              (201, 201, 201, 201, 201, 201, 201, 201),
+          {"name": "Newcomer", "organisation": "Fire"}),
+    Route("list participants", "GET", R + "/participants",                  (200, 200, 200, 200, 200, 200, 200, 200)),
+    Route("prompt library", "GET", "/api/prompts",                          (200, 200, 200, 200, 200, 200, 200, 200)),
+    Route("push prompt", "POST", R + "/prompts",                            (401, 401, 403, 403, 403, 201, 401, 401),
+          {"library_key": "offers"}),
+    Route("close prompt", "POST", R + "/prompts/current/close",             (401, 401, 403, 403, 403, 200, 401, 401)),
+    Route("timer", "POST", R + "/timer",                                    (401, 401, 403, 403, 403, 200, 401, 401),
+          {"seconds": 60}),
+    Route("post card", "POST", R + "/cards",                                (401, 401, 201, 201, 403, 403, 401, 401),
+          {"client_id": "matrix-1", "kind": "ask", "text": "A lift to the station"}),
+    Route("list cards", "GET", R + "/cards",                                (200, 401, 200, 200, 200, 200, 401, 401)),
+    Route("reply", "POST", R + "/cards/{request}/reply",                    (401, 401, 200, 403, 403, 403, 401, 401),
+          {"answer": "try"}, actor="bob", bystander_code="not_asked"),
+    Route("accept", "POST", R + "/cards/{offer}/accept",                    (401, 401, 200, 403, 403, 403, 401, 401),
+          actor="alice", bystander_code="not_your_card"),
+    Route("withdraw", "POST", R + "/cards/{offer}/withdraw",                (401, 401, 200, 403, 403, 403, 401, 401),
+          actor="carol", bystander_code="not_your_card"),
+    Route("progress", "POST", R + "/cards/{request}/progress",              (401, 401, 200, 403, 403, 403, 401, 401),
+          {"progress": "done"}, actor="bob", bystander_code="not_your_commitment"),
+    Route("moderate card", "PATCH", R + "/cards/{ask}",                     (401, 401, 403, 403, 403, 200, 401, 401),
+          {"hidden": True}),
+    Route("events", "GET", R + "/events?after=0",                           (200, 401, 200, 200, 200, 200, 401, 401)),
+    Route("export csv", "GET", R + "/export.csv",                           (401, 401, 403, 403, 200, 200, 401, 401)),
+    Route("export json", "GET", R + "/export.json",                         (401, 401, 403, 403, 200, 200, 401, 401)),
+    Route("export xlsx", "GET", R + "/export.xlsx",                         (401, 401, 403, 403, 200, 200, 401, 401)),
+    Route("healthz", "GET", "/healthz",                                     (200, 200, 200, 200, 200, 200, 200, 200)),
+    Route("readyz", "GET", "/readyz",                                       (200, 200, 200, 200, 200, 200, 200, 200)),
+)  # fmt: skip
+
+CELLS = [pytest.param(route, who, id=f"{route.name}-{who}")
+         for route in ROUTES for who in WHO]
+
+
+@dataclass
+class Scene:
+    """A room mid-meeting: Alice asked Bob (he said yes), Alice asked the room and Carol
+    offered; Dave is there too and is owed nothing."""
+
+    meeting: Meeting
+    people: dict[str, Person]
+    cards: dict[str, int]
+
+
+def set_scene(http: httpx.Client) -> Scene:
+    meeting = Meeting.open(http, "Role matrix")
+    meeting.push(library_key="ask-for-help")
+    alice = meeting.join("Alice", "NHS Somerset ICB")
+    bob = meeting.join("Bob", "County Council")
+    carol = meeting.join("Carol", "Somerset Voluntary Action")
+    dave = meeting.join("Dave", "Avon and Somerset Police")
+    request = meeting.card(alice, "request", "Share discharge data", to_participant_id=bob.id)
+    ask = meeting.card(alice, "ask", "Volunteers for A&E at night")
+    offer = meeting.card(carol, "offer", "Ten volunteers", reply_to=ask["id"])
+    assert meeting.act(bob, request["id"], "reply", answer="yes").status_code == 200
+    return Scene(meeting, {"alice": alice, "bob": bob, "carol": carol, "dave": dave},
+                 {"request": request["id"], "ask": ask["id"], "offer": offer["id"]})
+
+
+@dataclass(frozen=True)
+class OtherRoom:
+    facilitator_key: str
+    participant_token: str
+
+
+@pytest.fixture(scope="module")
+def other_room(server: Server) -> Iterator[OtherRoom]:
+    """Somebody else's meeting: its credentials must be worthless in ours."""
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        meeting = Meeting.open(client, "Another meeting")
+        yield OtherRoom(meeting.facilitator_key, meeting.join("Eve", "Elsewhere").token)
+
+
+def headers_for(who: str, route: Route, scene: Scene, other: OtherRoom) -> dict[str, str]:
+    credentials = {
+        "nobody": None,
+        "garbage": secrets.token_urlsafe(24),
+        "participant": scene.people[route.actor].token,
+        "bystander": scene.people["dave"].token,
+        "organiser": scene.meeting.organiser_key,
+        "facilitator": scene.meeting.facilitator_key,
+        "other_participant": other.participant_token,
+        "other_facilitator": other.facilitator_key,
+    }[who]
+    return bearer(credentials) if credentials else {}
+
+
+def assert_error_body(response: httpx.Response) -> dict[str, Any]:
+    """SPEC §3: errors are JSON {"detail": sentence, "code": stable code}."""
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    body = response.json()
+    expected = {"detail", "code", "errors"} if response.status_code == 422 else {
+        "detail", "code"}
+    assert set(body) == expected, body
+    assert isinstance(body["detail"], str) and body["detail"].strip()
+    assert isinstance(body["code"], str) and body["code"]
+    if response.status_code == 401:
+        assert response.headers.get("www-authenticate") == "Bearer"
+    return body  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("route", "who"), CELLS)
+def test_role_matrix(http: httpx.Client, other_room: OtherRoom, route: Route, who: str) -> None:
+    """Each route of SPEC §3 answers each kind of caller as the table says."""
+    scene = set_scene(http)
+    meeting = scene.meeting
+    path = route.path.format(code=meeting.code, **scene.cards)
+    seq = http.get(meeting.url()).json()["seq"]
+
+    response = http.request(route.method, path, json=route.body,
+                            headers=headers_for(who, route, scene, other_room))
+
+    expected = route.statuses[WHO.index(who)]
+    assert response.status_code == expected, response.text
+    if expected >= 400:
+        body = assert_error_body(response)
+        if expected == 401:
+            assert body["code"] == ("missing_credentials" if who == "nobody"
+                                    else "bad_credentials")
+        elif who == "bystander":
+            assert body["code"] == route.bystander_code
+        else:
+            assert body["code"] == "wrong_role"
+        assert http.get(meeting.url()).json()["seq"] == seq, "a refusal changed the room"
+
+
+def test_the_table_covers_every_route_of_the_spec() -> None:
+    assert {(r.method, r.path.split("?")[0]) for r in ROUTES} == {
+        ("POST", "/api/rooms"), ("GET", R), ("PATCH", R),
+        ("POST", R + "/participants"), ("GET", R + "/participants"), ("GET", "/api/prompts"),
+        ("POST", R + "/prompts"), ("POST", R + "/prompts/current/close"),
+        ("POST", R + "/timer"), ("POST", R + "/cards"), ("GET", R + "/cards"),
+        ("POST", R + "/cards/{request}/reply"), ("POST", R + "/cards/{offer}/accept"),
+        ("POST", R + "/cards/{offer}/withdraw"), ("POST", R + "/cards/{request}/progress"),
+        ("PATCH", R + "/cards/{ask}"), ("GET", R + "/events"), ("GET", R + "/export.csv"),
+        ("GET", R + "/export.json"), ("GET", R + "/export.xlsx"), ("GET", "/healthz"),
+        ("GET", "/readyz"),
+    }
+    assert all(len(route.statuses) == len(WHO) for route in ROUTES)
+
+
+# --- keys belong to one room -----------------------------------------------------------
+
+
+def test_a_facilitator_key_is_worthless_in_another_room(http: httpx.Client) -> None:
+    ours, theirs = Meeting.open(http, "Ours"), Meeting.open(http, "Theirs")
+    for method, tail, body in (("PATCH", "", {"state": "closed"}),
+                               ("POST", "/prompts", {"library_key": "winfy"}),
+                               ("POST", "/timer", {"seconds": 30}),
+                               ("GET", "/export.json", None)):
+        refused = http.request(method, theirs.url(tail), json=body, headers=ours.facilitator)
+        assert refused.status_code == 401, (tail, refused.text)
+        assert_error_body(refused)
+    assert http.get(theirs.url()).json()["seq"] == 0
+    assert http.get(theirs.url()).json()["state"] == "open"
+    assert http.get(ours.url("/export.json"), headers=ours.facilitator).status_code == 200
+
+
+def test_an_organiser_key_reads_only_its_own_room(http: httpx.Client) -> None:
+    ours, theirs = Meeting.open(http, "Ours"), Meeting.open(http, "Theirs")
+    for ext in ("csv", "json", "xlsx"):
+        assert http.get(ours.url(f"/export.{ext}"), headers=ours.organiser).status_code == 200
+        refused = http.get(theirs.url(f"/export.{ext}"), headers=ours.organiser)
+        assert refused.status_code == 401, refused.text
+
+
+def test_a_participant_token_cannot_act_in_another_room(http: httpx.Client) -> None:
+    ours, theirs = Meeting.open(http, "Ours"), Meeting.open(http, "Theirs")
+    ann = ours.join("Ann", "Police")
+    bo = theirs.join("Bo", "Fire")
+    their_ask = theirs.card(bo, "ask", "Theirs")
+    posted = theirs.post(ann, "ask", "Sneaking in")
+    assert (posted.status_code, posted.json()["code"]) == (401, "bad_credentials")
+    withdrawn = theirs.act(ann, their_ask["id"], "withdraw")
+    assert withdrawn.status_code == 401
+    assert [c["status"] for c in http.get(theirs.url("/cards")).json()] == ["open"]
+
+
+def test_one_participant_cannot_act_as_another(http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    ann, bo = meeting.join("Ann", "Police"), meeting.join("Bo", "Fire")
+    ask = meeting.card(ann, "ask", "Ann's ask")
+    refused = meeting.act(bo, ask["id"], "withdraw")
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_your_card")
+    offer = meeting.card(bo, "offer", "Bo's offer", reply_to=ask["id"])
+    self_accept = meeting.act(bo, offer["id"], "accept")
+    assert (self_accept.status_code, self_accept.json()["code"]) == (403, "not_your_card")
+    assert meeting.card(bo, "ask", "Bo's own")["author"]["name"] == "Bo"
+
+
+def test_keys_and_tokens_are_long_random_and_distinct(http: httpx.Client) -> None:
+    first, second = Meeting.open(http), Meeting.open(http)
+    secrets_seen = [first.facilitator_key, first.organiser_key, second.facilitator_key,
+                    second.organiser_key, first.join("Ann").token, first.join("Bo").token]
+    assert len(set(secrets_seen)) == len(secrets_seen)
+    # At least 128 bits: 22 URL-safe base64 characters carry 132.
+    assert all(len(secret) >= 22 for secret in secrets_seen)
+
+
+def test_a_non_bearer_authorization_header_counts_as_none(http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    refused = http.get(meeting.url("/export.json"),
+                       headers={"Authorization": f"Basic {meeting.facilitator_key}"})
+    assert refused.status_code == 401
+    assert assert_error_body(refused)["code"] == "missing_credentials"
+
+
+# --- the shape of every error ----------------------------------------------------------
+
+
+def test_every_kind_of_error_has_the_same_body(http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann", "Police")
+    json_headers = {**ann.auth, "Content-Type": "application/json"}
+    cases = [
+        (http.get("/api/rooms/ZZZZZZ"), 404, "room_not_found"),
+        (http.post(meeting.url("/cards/999999/withdraw"), headers=ann.auth), 404,
+         "card_not_found"),
+        (http.get("/api/no-such-route"), 404, "not_found"),
+        (http.delete(meeting.url()), 405, "method_not_allowed"),
+        (http.post(meeting.url("/cards"), content=b'{"kind": ', headers=json_headers), 400,
+         "malformed_json"),
+        (http.post(meeting.url("/cards"), json={"kind": "poem"}, headers=ann.auth), 422,
+         "invalid_input"),
+        (http.post(meeting.url("/cards"), content=b"x" * 20_000, headers=json_headers), 413,
+         "too_large"),
+        (http.patch(meeting.url(), json={"title": "x"}), 401, "missing_credentials"),
+        (http.patch(meeting.url(), json={"title": "x"}, headers=ann.auth), 403, "wrong_role"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, (code, response.text)
+        assert assert_error_body(response)["code"] == code
+
+    ok = meeting.set_state("closed")
+    assert ok.status_code == 200
+    conflict = meeting.post(ann, "ask", "Too late")
+    assert conflict.status_code == 409
+    assert assert_error_body(conflict)["code"] == "room_closed"
+
+
+def test_a_422_names_each_field_refused(http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann")
+    response = http.post(meeting.url("/cards"), headers=ann.auth,
+                         json={"client_id": "x", "kind": "poem", "text": ""})
+    assert response.status_code == 422
+    body = assert_error_body(response)
+    assert {problem["field"] for problem in body["errors"]} == {"kind", "text"}
+    assert all(isinstance(problem["message"], str) for problem in body["errors"])
