@@ -16,7 +16,8 @@ log = logging.getLogger("askroom")
 
 STATUS_OF = {"invalid": 422, "unauthorised": 401, "forbidden": 403, "not_found": 404,
              "conflict": 409}
-CODE_OF = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+# The framework answers 400 only when it cannot read the body at all.
+CODE_OF = {400: "malformed_json", 401: "unauthorised", 403: "forbidden", 404: "not_found",
            405: "method_not_allowed", 409: "conflict", 413: "too_large",
            415: "unsupported_media_type", 429: "rate_limited"}
 
@@ -48,7 +49,8 @@ async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return error(exc.status_code, CODE_OF.get(exc.status_code, "error"), str(exc.detail))
+    detail = "The body is not valid JSON." if exc.status_code == 400 else str(exc.detail)
+    return error(exc.status_code, CODE_OF.get(exc.status_code, "error"), detail)
 
 
 async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -105,7 +105,8 @@ async def push_prompt(code: Code, body: s.PromptPush, token: Credential, service
 
 @router.post("/rooms/{code}/prompts/current/close", response_model=s.PromptOut,
              responses=_errors(401, 403, 404, 409), tags=["prompts"])
-async def close_prompt(code: Code, token: Credential, service: ServiceDep, hub: HubDep) -> Any:
+async def close_prompt(code: Code, token: Credential, service: ServiceDep, hub: HubDep,
+                       body: s.NoFields | None = None) -> Any:
     return (await _run(hub, service.close_prompt, code, token)).body
 
 
@@ -156,7 +157,7 @@ async def reply(code: Code, card_id: CardId, body: s.ReplyPost, token: Credentia
 @router.post("/rooms/{code}/cards/{card_id}/accept", response_model=s.CardOut,
              responses=_errors(401, 403, 404, 409), tags=["cards"])
 async def accept(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
-                 hub: HubDep) -> Any:
+                 hub: HubDep, body: s.NoFields | None = None) -> Any:
     """Accept an offer made to your ask or request: it becomes a commitment."""
     return (await _run(hub, service.accept, code, token, card_id)).body
 
@@ -164,7 +165,7 @@ async def accept(code: Code, card_id: CardId, token: Credential, service: Servic
 @router.post("/rooms/{code}/cards/{card_id}/withdraw", response_model=s.CardOut,
              responses=_errors(401, 403, 404, 409), tags=["cards"])
 async def withdraw(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
-                   hub: HubDep) -> Any:
+                   hub: HubDep, body: s.NoFields | None = None) -> Any:
     return (await _run(hub, service.withdraw, code, token, card_id)).body
 
 

@@ -37,13 +37,22 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+# A batch frame stays modest, so that no client needs a large message limit to read it.
+MAX_BATCH_CHARS = 256 * 1024
+
+
 def _batch(frames: list[str]) -> str:
     # The frames are already JSON; joining text avoids parsing and re-serialising them.
     return '{"type":"batch","events":[' + ",".join(frames) + "]}"
 
 
 class Subscriber:
-    """One socket in one room: the last seq it was given and its bounded outbox."""
+    """One socket in one room: the last seq it was given, and what waits to be sent.
+
+    `catch_up` holds its snapshot or replay and is sent first, however long; `outbox`
+    holds live events and is bounded: a socket that lets `backlog` of them pile up is
+    too slow and is dropped.
+    """
 
     def __init__(self, send: Send, *, private: bool, backlog: int) -> None:
         self.send = send
@@ -52,25 +61,36 @@ class Subscriber:
         self.seq = 0
         self.ready = False  # False while its snapshot or replay is being built
         self.held: list[tuple[int, str, str]] = []  # live events that came meanwhile
-        self.outbox: deque[tuple[bool, str]] = deque()  # (is_event, frame)
+        self.catch_up: deque[tuple[bool, str]] = deque()  # (is_event, frame)
+        self.outbox: deque[tuple[bool, str]] = deque()
         self.wake = asyncio.Event()
         self.finished = asyncio.Event()
         self.dropped = False
         self.writer: asyncio.Task[None] | None = None
 
-    def push(self, frame: str, *, is_event: bool = True) -> None:
+    def push(self, frame: str) -> None:
+        """A live event."""
         if self.finished.is_set():
             return
         if len(self.outbox) >= self.backlog:
             self.drop()
             return
-        self.outbox.append((is_event, frame))
+        self.outbox.append((True, frame))
+        self.wake.set()
+
+    def start_over(self, frames: list[str], *, snapshot: str | None = None) -> None:
+        """A snapshot and/or replayed events, to be sent before anything live."""
+        self.outbox.clear()  # live frames queued so far are superseded by what follows
+        if snapshot is not None:
+            self.catch_up.append((False, snapshot))
+        self.catch_up.extend((True, frame) for frame in frames)
         self.wake.set()
 
     def drop(self) -> None:
         """Too slow: stop sending; the endpoint closes the socket."""
         self.dropped = True
         self.outbox.clear()
+        self.catch_up.clear()
         self.finish()
 
     def finish(self) -> None:
@@ -79,23 +99,30 @@ class Subscriber:
             self.writer.cancel()
 
     async def write(self) -> None:
-        """Send what the outbox holds, coalescing consecutive events into one batch frame."""
+        """Send what waits, catch-up first, coalescing consecutive events into batches."""
         try:
             while True:
                 await self.wake.wait()
                 self.wake.clear()
-                while self.outbox:
-                    is_event, frame = self.outbox.popleft()
-                    if is_event and self.outbox and self.outbox[0][0]:
-                        frames = [frame]
-                        while self.outbox and self.outbox[0][0]:
-                            frames.append(self.outbox.popleft()[1])
-                        frame = _batch(frames)
-                    await self.send(frame)
+                while self.catch_up or self.outbox:
+                    await self.send(_take(self.catch_up or self.outbox))
         except asyncio.CancelledError:
             raise
         except Exception:  # the socket went away mid-send
             self.finish()
+
+
+def _take(queue: deque[tuple[bool, str]]) -> str:
+    """The next frame to send: a snapshot alone, or as many events as fit one batch."""
+    is_event, frame = queue.popleft()
+    if not is_event or not queue or not queue[0][0]:
+        return frame
+    frames, size = [frame], len(frame)
+    while queue and queue[0][0] and size + len(queue[0][1]) <= MAX_BATCH_CHARS:
+        frame = queue.popleft()[1]
+        frames.append(frame)
+        size += len(frame)
+    return _batch(frames)
 
 
 @dataclass
@@ -202,11 +229,10 @@ class Hub:
                 replay = (max([after, *(f["seq"] for f in frames)]), [_dumps(f) for f in frames])
         if replay is not None:
             sub.seq = replay[0]
-            for frame in replay[1]:
-                sub.push(frame)
+            sub.start_over(replay[1])
         else:  # no `after`, or one ahead of the room: start over from a snapshot
             sub.seq, snapshot = await self._snapshot(feed, sub.private)
-            sub.push(snapshot, is_event=False)
+            sub.start_over([], snapshot=snapshot)
         for seq, private, public in sub.held:
             if seq > sub.seq:
                 sub.push(private if sub.private else public)

@@ -45,6 +45,10 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class NoFields(In):
+    """A command that takes no fields: any field sent is refused, like everywhere else."""
+
+
 class RoomCreate(In):
     title: Title  # type: ignore[valid-type]
     purpose: Purpose = ""  # type: ignore[valid-type]

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -434,6 +435,44 @@ def test_posting_the_same_client_id_twice_makes_one_card(http: httpx.Client) -> 
     assert [e["event"] for e in all_events(meeting)].count("card.created") == 1
 
 
+def test_concurrent_retries_of_one_post_make_one_card(http: httpx.Client,
+                                                     server: Server) -> None:
+    """A phone on a bad connection retries while the first try is still in flight."""
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann", "Police")
+    body = {"client_id": "flaky-1", "kind": "ask", "text": "Who has a minibus?"}
+
+    def post(_: int) -> tuple[int, int]:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            response = client.post(meeting.url("/cards"), json=body, headers=ann.auth)
+            return response.status_code, response.json()["id"]
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(post, range(10)))
+    assert sorted(status for status, _ in answers) == [200] * 9 + [201]
+    assert len({card_id for _, card_id in answers}) == 1
+    assert len(public_cards(meeting)) == 1
+    assert [e["event"] for e in all_events(meeting)] == ["participant.joined", "card.created"]
+
+
+def test_concurrent_posts_get_consecutive_seqs(http: httpx.Client, server: Server) -> None:
+    meeting = Meeting.open(http)
+    people = [meeting.join(f"Person {n}") for n in range(8)]
+
+    def post(who: Person) -> int:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            response = client.post(meeting.url("/cards"), headers=who.auth, json={
+                "client_id": "one", "kind": "offer", "text": f"Offer from {who.name}"})
+            assert response.status_code == 201, response.text
+            return int(response.json()["seq"])
+
+    with ThreadPoolExecutor(8) as pool:
+        seqs = list(pool.map(post, people))
+    assert sorted(seqs) == list(range(9, 17))
+    assert [e["seq"] for e in all_events(meeting)] == list(range(1, 17))
+    assert room_seq(meeting) == 16
+
+
 def test_a_client_id_belongs_to_its_author(http: httpx.Client) -> None:
     """Another participant reusing a client_id gets a card of their own, not someone else's."""
     meeting = Meeting.open(http)
@@ -652,6 +691,30 @@ def test_a_room_can_be_renamed_and_given_a_purpose(http: httpx.Client) -> None:
     assert (renamed["title"], renamed["purpose"], renamed["state"]) == (
         "Winter board", "No one sent home at midnight", "open")
     assert [e["event"] for e in all_events(meeting)] == ["room.updated"]
+
+
+def test_answers_carry_the_fields_the_spec_promises(http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    assert {"code", "title", "purpose", "state", "facilitator_key", "organiser_key",
+            "join_url", "board_url", "facilitate_url"} <= set(meeting.created)
+    joined = http.post(meeting.url("/participants"), json={"name": "Ann", "organisation": "X"})
+    assert set(joined.json()) == {"id", "name", "organisation", "token"}
+    ann = Person(**joined.json())
+    bo = meeting.join("Bo", "Y")
+    assert {"code", "title", "purpose", "state", "seq", "current_prompt", "participant_count",
+            "timer"} <= set(ok(http.get(meeting.url())))
+    assert all(set(p) == {"id", "name", "organisation"}
+               for p in ok(http.get(meeting.url("/participants"))))
+    request = meeting.card(ann, "request", "Please", to_participant_id=bo.id)
+    card = ok(meeting.act(bo, request["id"], "reply", answer="yes", note="Will do"))
+    assert {"id", "kind", "text", "status", "hidden", "spotlight", "author", "to", "reply_to",
+            "prompt_id", "replies", "commitment", "created_at", "seq"} <= set(card)
+    assert set(card["to"]) == {"participant", "organisation"}
+    assert set(card["replies"][0]) == {"answer", "note", "by", "at"}
+    assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at"}
+    page = ok(http.get(meeting.url("/events")))
+    assert set(page) == {"events", "seq"}
+    assert all({"type", "seq", "event", "at", "data"} <= set(e) for e in page["events"])
 
 
 # --- the library and the links ---------------------------------------------------------
