@@ -1,0 +1,137 @@
+// Small helpers shared by every page. User text only ever becomes a text node.
+
+/**
+ * Make an element. props: {class, text, attrs: {name: value}, on: {event: fn}, dataset}.
+ * Children may be elements, strings (as text) or null (skipped).
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  if (props.class) el.className = props.class;
+  if (props.text !== undefined && props.text !== null) el.textContent = String(props.text);
+  for (const [name, value] of Object.entries(props.attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    el.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const [name, value] of Object.entries(props.dataset || {})) el.dataset[name] = value;
+  for (const [event, fn] of Object.entries(props.on || {})) el.addEventListener(event, fn);
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Replace an element's children. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+  return el;
+}
+
+/** A stable hue for an organisation, so the room learns its colour. */
+export function orgHue(name) {
+  const key = name.trim().replace(/\s+/g, " ").toLowerCase();
+  let hash = 2166136261;
+  for (const ch of key) {
+    hash ^= ch.codePointAt(0);
+    hash = Math.imul(hash, 16777619) >>> 0;
+  }
+  return hash % 360;
+}
+
+/** The organisation's colour swatch and name; the name carries the meaning, not the colour. */
+export function orgChip(organisation, props = {}) {
+  if (!organisation) return null;
+  const chip = h("span", { class: `org ${props.class || ""}`.trim() },
+    h("span", { class: "org-swatch", attrs: { "aria-hidden": "true" } }),
+    h("span", { class: "org-name", text: organisation }));
+  chip.style.setProperty("--org-hue", String(orgHue(organisation)));
+  return chip;
+}
+
+/** "Sam" with their organisation chip beside. */
+export function personLabel(person, props = {}) {
+  if (!person) return h("span", { class: "person", text: "someone" });
+  return h("span", { class: `person ${props.class || ""}`.trim() },
+    h("span", { class: "person-name", text: person.name }),
+    orgChip(person.organisation));
+}
+
+/** Announce to screen readers through the page's live region. */
+export function announce(message) {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  region.textContent = "";
+  // A fresh node each time, so that repeating the same words is announced again.
+  requestAnimationFrame(() => { region.append(h("p", { text: message })); });
+  while (region.childNodes.length > 5) region.firstChild.remove();
+}
+
+/** Call the API; never throws for HTTP errors: {ok, status, data, offline}. */
+export async function api(method, path, { body, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, status: 0, data: null, offline: true };
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  return { ok: response.ok, status: response.status, data, offline: false };
+}
+
+/** "4:05" for 245 seconds. */
+export function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(s / 60);
+  return `${minutes}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** Seconds left on a timer {ends_at}, or null. */
+export function secondsLeft(timer) {
+  if (!timer || !timer.ends_at) return null;
+  return Math.max(0, (Date.parse(timer.ends_at) - Date.now()) / 1000);
+}
+
+/** The small, honest connection indicator. */
+export function connectionIndicator(el) {
+  const words = {
+    connecting: "Connecting…",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    offline: "Offline",
+    denied: "Key not valid",
+  };
+  return (state) => {
+    el.dataset.state = state;
+    el.textContent = words[state] || state;
+  };
+}
+
+export const ANSWERS = [
+  { value: "yes", label: "Yes, I will" },
+  { value: "try", label: "I'll try" },
+  { value: "no", label: "No" },
+  { value: "unclear", label: "Unclear — ask again" },
+];
+
+export const ANSWER_LABEL = Object.fromEntries(ANSWERS.map((a) => [a.value, a.label]));
+
+export const PROGRESS = [
+  { value: "not_started", label: "Not started" },
+  { value: "in_progress", label: "In progress" },
+  { value: "done", label: "Done" },
+  { value: "dropped", label: "Dropped" },
+];
+
+export const PROGRESS_LABEL = Object.fromEntries(PROGRESS.map((p) => [p.value, p.label]));
+
+export const KIND_LABEL = { request: "Request", ask: "Ask", offer: "Offer" };

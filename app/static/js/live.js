@@ -1,0 +1,151 @@
+// The one live connection every page uses (SPEC §4): a snapshot, then events in seq
+// order; de-duplicated by seq; on a drop it reconnects with `after` = the last seq seen,
+// with exponential back-off and jitter, and at once when the device comes back online
+// or the tab becomes visible again (a laptop waking from sleep).
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 15000;
+// After this long hidden, a socket that looks open may be dead (sleep, network change).
+const STALE_AFTER_HIDDEN_MS = 20000;
+
+export const CLOSE_BAD_KEY = 4401;
+
+/**
+ * Connect to a room's stream.
+ * @param {string} code the room code
+ * @param {object} handlers
+ *   onSnapshot(frame)  a whole room (first, and after any resync)
+ *   onEvent(frame)     one event frame, each seq once, in order
+ *   onStatus(state)    "connecting" | "live" | "reconnecting" | "offline" | "denied"
+ * @param {object} [options] { key: a facilitator/organiser key for the private view }
+ * @returns {{close(): void, reconnectNow(): void, get seq(): number|null}}
+ */
+export function connect(code, handlers, options = {}) {
+  let socket = null;
+  let seq = null;          // the last seq applied; null before the first snapshot
+  let attempt = 0;
+  let timer = null;
+  let stopped = false;
+  let hiddenSince = null;
+
+  const status = (state) => handlers.onStatus && handlers.onStatus(state);
+
+  function url() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const after = seq === null ? "" : `?after=${seq}`;
+    return `${scheme}://${location.host}/ws/rooms/${encodeURIComponent(code)}${after}`;
+  }
+
+  function open() {
+    clearTimeout(timer);
+    timer = null;
+    if (stopped) return;
+    if (!navigator.onLine) {
+      status("offline");
+      return;  // the "online" event brings us back
+    }
+    status(attempt === 0 && seq === null ? "connecting" : "reconnecting");
+    const ws = new WebSocket(url());
+    socket = ws;
+    ws.onopen = () => {
+      if (options.key) ws.send(JSON.stringify({ type: "auth", key: options.key }));
+    };
+    ws.onmessage = (message) => {
+      if (ws !== socket) return;
+      let frame;
+      try {
+        frame = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      receive(frame);
+      if (attempt !== 0 || !isLive) {
+        attempt = 0;
+        isLive = true;
+        status("live");
+      }
+    };
+    ws.onclose = (event) => {
+      if (ws !== socket) return;
+      socket = null;
+      isLive = false;
+      if (event.code === CLOSE_BAD_KEY) {
+        stopped = true;
+        status("denied");
+        return;
+      }
+      schedule();
+    };
+  }
+  let isLive = false;
+
+  function receive(frame) {
+    switch (frame.type) {
+      case "snapshot":
+        seq = frame.seq;
+        handlers.onSnapshot(frame);
+        break;
+      case "event":
+        if (seq !== null && frame.seq <= seq) return;  // seen already
+        if (seq !== null && frame.seq !== seq + 1) {
+          resync();  // never expected: start again from what we have
+          return;
+        }
+        seq = frame.seq;
+        handlers.onEvent(frame);
+        break;
+      case "batch":
+        for (const event of frame.events) receive(event);
+        break;
+      default:
+        throw new Error(`unknown frame type: ${frame.type}`);
+    }
+  }
+
+  function resync() {
+    if (socket) {
+      const old = socket;
+      socket = null;
+      old.close();
+    }
+    open();
+  }
+
+  function schedule() {
+    if (stopped || timer) return;
+    status(navigator.onLine ? "reconnecting" : "offline");
+    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+    const delay = ceiling / 2 + Math.random() * ceiling / 2;  // jitter: no thundering herd
+    attempt += 1;
+    timer = setTimeout(open, delay);
+  }
+
+  function reconnectNow() {
+    if (stopped) return;
+    attempt = 0;
+    resync();
+  }
+
+  window.addEventListener("online", () => { if (!socket) reconnectNow(); });
+  window.addEventListener("offline", () => status("offline"));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      hiddenSince = Date.now();
+      return;
+    }
+    const wasAwayLong = hiddenSince !== null && Date.now() - hiddenSince > STALE_AFTER_HIDDEN_MS;
+    hiddenSince = null;
+    if (!socket || wasAwayLong) reconnectNow();
+  });
+
+  open();
+  return {
+    close() {
+      stopped = true;
+      clearTimeout(timer);
+      if (socket) socket.close();
+    },
+    reconnectNow,
+    get seq() { return seq; },
+  };
+}

@@ -1,0 +1,101 @@
+// A room as the page knows it: built from a snapshot, kept current by events.
+// Every page keeps one, so the same event means the same thing everywhere.
+
+export class RoomStore {
+  constructor() {
+    this.room = null;
+    this.prompt = null;
+    this.timer = null;
+    this.participants = new Map();  // id -> {id, name, organisation}
+    this.cards = new Map();         // id -> card JSON (SPEC §3), in arrival order
+    this.seq = 0;
+    this.listeners = new Set();
+  }
+
+  /** fn(change) is called after each snapshot or event; change.type says which. */
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(change) {
+    for (const fn of this.listeners) fn(change);
+  }
+
+  applySnapshot(frame) {
+    this.room = frame.room;
+    this.prompt = frame.prompt;
+    this.timer = frame.timer;
+    this.seq = frame.seq;
+    this.participants = new Map(frame.participants.map((p) => [p.id, p]));
+    this.cards = new Map(frame.cards.map((c) => [c.id, c]));
+    this.emit({ type: "snapshot" });
+  }
+
+  applyEvent(frame) {
+    const data = frame.data;
+    this.seq = frame.seq;
+    if (this.room) this.room = { ...this.room, seq: frame.seq };
+    switch (frame.event) {
+      case "room.updated":
+        this.room = data.room;
+        break;
+      case "participant.joined":
+        this.participants.set(data.participant.id, data.participant);
+        if (this.room) this.room = { ...this.room, participant_count: this.participants.size };
+        break;
+      case "prompt.opened":
+        this.prompt = data.prompt;
+        break;
+      case "prompt.closed":
+        if (this.prompt && this.prompt.id === data.prompt.id) this.prompt = null;
+        break;
+      case "timer.started":
+        this.timer = data.timer;
+        break;
+      case "timer.stopped":
+        this.timer = null;
+        break;
+      case "card.created":
+      case "card.updated":
+        this.applyCard(data.card, frame.event);
+        return;
+      default:
+        throw new Error(`unknown event type: ${frame.event}`);
+    }
+    this.emit({ type: frame.event, data });
+  }
+
+  applyCard(card, event) {
+    const before = this.cards.get(card.id) || null;
+    // A public stub ({id, hidden: true}) carries no text: the card leaves this view.
+    const gone = card.text === undefined;
+    if (gone) this.cards.delete(card.id);
+    else this.cards.set(card.id, card);
+    this.emit({ type: event, card: gone ? null : card, id: card.id, before });
+  }
+
+  /** Cards still on the board: not withdrawn (hidden ones only reach private views). */
+  visibleCards() {
+    return [...this.cards.values()].filter((c) => c.status !== "withdrawn");
+  }
+
+  offersTo(cardId) {
+    return this.visibleCards().filter((c) => c.kind === "offer" && c.reply_to === cardId);
+  }
+
+  commitments() {
+    return this.visibleCards().filter((c) => c.commitment);
+  }
+
+  /** Organisations in the room, by their shown spelling, with their people. */
+  organisations() {
+    const found = new Map();
+    for (const person of this.participants.values()) {
+      if (!person.organisation) continue;
+      if (!found.has(person.organisation)) found.set(person.organisation, []);
+      found.get(person.organisation).push(person);
+    }
+    return found;
+  }
+}
