@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     # How long a missing seq may stay missing before the hub reads it from the database.
     gap_wait_s: float = 0.25
 
+    # Rate limits, in the `limits` notation ("10/10 seconds", "10/minute").
+    rate_cards: str = "10/10 seconds"  # per participant
+    rate_rooms: str = "10/minute"  # per client address
+    rate_joins: str = "120/minute"  # per client address: a hall behind one NAT joins at once
+    rate_misses: str = "30/minute"  # unknown room codes per client address
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

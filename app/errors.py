@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from app.ratelimit import RateLimited
 from app.rooms.rules import Refusal
 
 log = logging.getLogger("askroom")
@@ -53,6 +54,13 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
     return error(exc.status_code, CODE_OF.get(exc.status_code, "error"), detail)
 
 
+async def _rate_limited(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RateLimited)
+    response = error(429, "rate_limited", exc.detail)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 async def _crash(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error(500, "internal_error", "Something went wrong on our side; nothing was changed.")
@@ -62,4 +70,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Refusal, _refused)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(RateLimited, _rate_limited)
     app.add_exception_handler(Exception, _crash)

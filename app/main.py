@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.db import is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
+from app.ratelimit import MissLimit, RateLimits
 from app.rooms import api, pages, ws
 from app.rooms.broker import make_broker
 from app.rooms.hub import Hub
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   window=settings.replay_window, gap_wait_s=settings.gap_wait_s)
         await hub.start()
         app.state.settings, app.state.engine = settings, engine
+        app.state.rate_limits = RateLimits(settings)
         app.state.service, app.state.hub = service, hub
         try:
             yield
@@ -84,5 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                             status_code=200 if ready else 503)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MissLimit)
     app.add_middleware(SecurityHeaders)
     return app

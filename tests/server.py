@@ -20,12 +20,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Most tests act for a whole room from one address and one token at machine speed; the
+# rate-limit tests start servers with the real limits (`Server(..., env=REAL_LIMITS)`).
+RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
+                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
+REAL_LIMITS = dict.fromkeys(RELAXED_LIMITS, "")
+
+
 class Server:
     def __init__(self, db_path: Path, env: dict[str, str] | None = None,
                  log_path: Path | None = None) -> None:
         self.db_path = db_path
         self.port = free_port()
-        self.env = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db_path}", **(env or {})}
+        merged = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db_path}",
+                  **RELAXED_LIMITS, **(env or {})}
+        # An empty value means: leave the setting at the server's own default.
+        self.env = {name: value for name, value in merged.items() if value != ""}
         self.log_path = log_path or db_path.with_suffix(".log")
         self.process: subprocess.Popen[bytes] | None = None
 

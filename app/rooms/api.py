@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.prompts.library import load_library
+from app.ratelimit import LimitCards, LimitJoins, LimitRooms
 from app.rooms import schemas as s
 from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
 from app.rooms.export import log_to_csv, log_to_xlsx
@@ -40,7 +41,7 @@ async def _run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any
 
 @router.post("/rooms", status_code=201, response_model=s.RoomCreated, tags=["rooms"])
 async def create_room(body: s.RoomCreate, request: Request, service: ServiceDep,
-                      settings: SettingsDep) -> dict[str, Any]:
+                      settings: SettingsDep, _limit: LimitRooms) -> dict[str, Any]:
     """Open a room. The two keys are shown once, here, and never again."""
     room, facilitator_key, organiser_key = await run_in_threadpool(
         service.create_room, body.title, body.purpose)
@@ -71,7 +72,8 @@ async def change_room(code: Code, body: s.RoomChange, token: Credential, service
 
 @router.post("/rooms/{code}/participants", status_code=201, response_model=s.JoinedParticipant,
              responses=_errors(404, 409), tags=["people"])
-async def join(code: Code, body: s.Join, service: ServiceDep, hub: HubDep) -> Any:
+async def join(code: Code, body: s.Join, service: ServiceDep, hub: HubDep,
+               _limit: LimitJoins) -> Any:
     """Join the room while it is open. The token is shown once: keep it on the device."""
     return (await _run(hub, service.join, code, body.name, body.organisation)).body
 
@@ -126,7 +128,7 @@ async def set_timer(code: Code, body: s.TimerSet, token: Credential, service: Se
                               "this client_id already made."}, **_errors(401, 403, 404, 409)},
              tags=["cards"])
 async def post_card(code: Code, body: s.CardPost, token: Credential, response: Response,
-                    service: ServiceDep, hub: HubDep) -> Any:
+                    service: ServiceDep, hub: HubDep, _limit: LimitCards) -> Any:
     """Post a request, an ask or an offer. The same client_id again returns the same card."""
     outcome = await _run(hub, service.post_card, code, token, client_id=body.client_id,
                          kind=body.kind, text=body.text,

@@ -1,0 +1,146 @@
+"""Rate limits (SPEC §7), with the `limits` library: in memory in one process, in Redis
+when ASKROOM_REDIS_URL is set, so that they hold across processes.
+
+- cards: per participant (keyed by their token's hash: no database read to find them);
+- rooms and joins: per client address;
+- misses: answers of 404 on a room's routes, per client address. Past the limit the
+  address gets 429 on every room route, found or not, so codes cannot be enumerated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.config import Settings
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int, detail: str) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.detail = detail
+
+
+class RateLimits:
+    DETAILS = {
+        "cards": "You are posting faster than the room can read: wait a few seconds.",
+        "rooms": "Too many rooms created from here: wait a minute.",
+        "joins": "Too many joins from here: wait a minute.",
+        "misses": "Too many unknown room codes from here: wait a minute.",
+    }
+
+    def __init__(self, settings: Settings) -> None:
+        self.storage = storage_from_string(_storage_url(settings.redis_url))
+        self.limiter = MovingWindowRateLimiter(self.storage)
+        self.items: dict[str, RateLimitItem] = {
+            "cards": parse(settings.rate_cards),
+            "rooms": parse(settings.rate_rooms),
+            "joins": parse(settings.rate_joins),
+            "misses": parse(settings.rate_misses),
+        }
+
+    def hit(self, name: str, key: str) -> None:
+        """Count one; refuse with RateLimited when over the limit."""
+        item = self.items[name]
+        if not self.limiter.hit(item, name, key):
+            raise RateLimited(self._retry_after(item, name, key), self.DETAILS[name])
+
+    def check(self, name: str, key: str) -> None:
+        """Refuse if over the limit, without counting this one."""
+        item = self.items[name]
+        if not self.limiter.test(item, name, key):
+            raise RateLimited(self._retry_after(item, name, key), self.DETAILS[name])
+
+    def count(self, name: str, key: str) -> None:
+        self.limiter.hit(self.items[name], name, key)
+
+    def _retry_after(self, item: RateLimitItem, name: str, key: str) -> int:
+        reset = self.limiter.get_window_stats(item, name, key).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
+def _storage_url(redis_url: str | None) -> str:
+    if not redis_url:
+        return "memory://"
+    # limits names its Redis storages by scheme: redis://, rediss://, redis+unix://.
+    return "redis+unix://" + redis_url.removeprefix("unix://") if redis_url.startswith(
+        "unix://") else redis_url
+
+
+def client_address(scope: Scope | Request) -> str:
+    client = scope.client if isinstance(scope, Request) else scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _limits(request: Request) -> RateLimits:
+    return request.app.state.rate_limits  # type: ignore[no-any-return]
+
+
+def per_address(name: str) -> Any:
+    """A route dependency: count this request against `name` for the client's address."""
+    def dependency(request: Request) -> None:
+        _limits(request).hit(name, client_address(request))
+    return Depends(dependency)
+
+
+def per_token(name: str) -> Any:
+    """A route dependency: count against `name` for the bearer token (one participant)."""
+    def dependency(request: Request) -> None:
+        token = request.headers.get("authorization", "")
+        _limits(request).hit(name, hashlib.sha256(token.encode()).hexdigest()[:32])
+    return Depends(dependency)
+
+
+LimitRooms = Annotated[None, per_address("rooms")]
+LimitJoins = Annotated[None, per_address("joins")]
+LimitCards = Annotated[None, per_token("cards")]
+
+_ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/")
+
+
+class MissLimit:
+    """Counts 404s on room routes per address, and turns the address away when too many."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(
+                _ROOM_ROUTES):
+            await self.app(scope, receive, send)
+            return
+        limits: RateLimits = scope["app"].state.rate_limits
+        address = client_address(scope)
+        try:
+            limits.check("misses", address)
+        except RateLimited as refused:
+            await _refuse(scope, send, refused)
+            return
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] in ("http.response.start", "websocket.http.response.start") \
+                    and message["status"] == 404:
+                limits.count("misses", address)
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
+
+
+async def _refuse(scope: Scope, send: Send, refused: RateLimited) -> None:
+    body = orjson.dumps({"detail": refused.detail, "code": "rate_limited"})
+    start = "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
+    body_type = "http.response.body" if scope["type"] == "http" else "websocket.http.response.body"
+    await send({"type": start, "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"retry-after", str(refused.retry_after).encode()),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": body_type, "body": body})

@@ -1,0 +1,68 @@
+"""Rate limits against a real server with the real limits (SPEC §7)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.meeting import Meeting
+from tests.server import REAL_LIMITS, Server
+
+
+@pytest.fixture
+def limited(tmp_path: Path) -> Iterator[httpx.Client]:
+    running = Server(tmp_path / "askroom.db", env=REAL_LIMITS).start()
+    with httpx.Client(base_url=running.url, timeout=10) as client:
+        yield client
+    running.stop()
+
+
+def _assert_limited(response: httpx.Response) -> None:
+    assert response.status_code == 429, response.text
+    assert response.json()["code"] == "rate_limited"
+    assert response.json()["detail"]
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+
+
+def test_a_participant_may_post_ten_cards_in_ten_seconds_not_eleven(
+        limited: httpx.Client) -> None:
+    meeting = Meeting.open(limited)
+    sam, other = meeting.join("Sam", "A"), meeting.join("Ola", "B")
+    for n in range(10):
+        assert meeting.post(sam, "ask", f"ask {n}").status_code == 201
+    _assert_limited(meeting.post(sam, "ask", "one too many"))
+    # The limit is the participant's own: someone else still posts.
+    assert meeting.post(other, "ask", "mine").status_code == 201
+    texts = [card["text"] for card in limited.get(meeting.url("/cards")).json()]
+    assert "one too many" not in texts and len(texts) == 11
+
+
+def test_an_address_may_create_ten_rooms_a_minute(limited: httpx.Client) -> None:
+    for n in range(10):
+        assert limited.post("/api/rooms", json={"title": f"room {n}"}).status_code == 201
+    _assert_limited(limited.post("/api/rooms", json={"title": "eleventh"}))
+
+
+def test_guessing_room_codes_is_cut_off_found_or_not(limited: httpx.Client) -> None:
+    """Past 30 unknown codes a minute, even a real code answers 429: no enumeration."""
+    real = Meeting.open(limited)
+    alphabet = itertools.product("23456789ABCDEFGHJKMNPQRSTUVWXYZ", repeat=2)
+    for first, second in itertools.islice(alphabet, 30):
+        guess = f"ZZZZ{first}{second}"
+        if guess != real.code:
+            assert limited.get(f"/api/rooms/{guess}").status_code == 404
+    _assert_limited(limited.get(f"/api/rooms/{real.code}"))
+    _assert_limited(limited.get(f"/r/{real.code}"))
+
+
+def test_an_address_may_join_a_hundred_and_twenty_times_a_minute(
+        limited: httpx.Client) -> None:
+    meeting = Meeting.open(limited)
+    for n in range(120):
+        meeting.join(f"Person {n}")
+    _assert_limited(limited.post(meeting.url("/participants"), json={"name": "One more"}))
+    assert limited.get(meeting.url()).json()["participant_count"] == 120
