@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from types import FrameType
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -28,6 +32,31 @@ from app.rooms.service import RoomService
 log = logging.getLogger("askroom")
 
 
+def close_streams_before_exit(hub: Hub) -> Callable[[], None]:
+    """On SIGTERM or SIGINT, close every stream with 1001 first, then let the server's own
+    handler stop it (it would otherwise close them with 1012). Returns an undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # signals belong to the main thread; tests may run us elsewhere
+    loop = asyncio.get_running_loop()
+    originals = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        hub.going_away()
+        original = originals[signal.Signals(signum)]
+        if callable(original):
+            # A moment for the close frames to go out before the server starts to stop.
+            loop.call_later(0.2, original, signum, frame)
+
+    for sig in originals:
+        signal.signal(sig, on_signal)
+
+    def restore() -> None:
+        for sig, original in originals.items():
+            signal.signal(sig, original)
+
+    return restore
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -43,12 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(service, make_broker(settings.redis_url), backlog=settings.ws_send_backlog,
                   window=settings.replay_window, gap_wait_s=settings.gap_wait_s)
         await hub.start()
+        restore_signals = close_streams_before_exit(hub)
         app.state.settings, app.state.engine = settings, engine
         app.state.rate_limits = RateLimits(settings)
         app.state.service, app.state.hub = service, hub
         try:
             yield
         finally:
+            restore_signals()
             await hub.stop()
             engine.dispose()
 

@@ -32,6 +32,9 @@ log = logging.getLogger("askroom.hub")
 
 Send = Callable[[str], Awaitable[None]]
 
+CLOSE_GOING_AWAY = 1001  # the server is stopping: reconnect (to another process) with after
+CLOSE_TOO_SLOW = 1013  # "try again later": reconnect with after
+
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -65,7 +68,8 @@ class Subscriber:
         self.outbox: deque[tuple[bool, str]] = deque()
         self.wake = asyncio.Event()
         self.finished = asyncio.Event()
-        self.dropped = False
+        # Why the server ends this stream, as a WebSocket close code; None: the client left.
+        self.close_code: int | None = None
         self.writer: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> None:
@@ -88,7 +92,11 @@ class Subscriber:
 
     def drop(self) -> None:
         """Too slow: stop sending; the endpoint closes the socket."""
-        self.dropped = True
+        self.end(CLOSE_TOO_SLOW)
+
+    def end(self, close_code: int) -> None:
+        """The server ends the stream; the endpoint closes the socket with `close_code`."""
+        self.close_code = close_code
         self.outbox.clear()
         self.catch_up.clear()
         self.finish()
@@ -180,6 +188,12 @@ class Hub:
             for sub in list(feed.subscribers):
                 sub.finish()
         await self.broker.disconnect()
+
+    def going_away(self) -> None:
+        """The server is stopping: end every stream with 1001, so clients reconnect at once."""
+        for feed in self.feeds.values():
+            for sub in list(feed.subscribers):
+                sub.end(CLOSE_GOING_AWAY)
 
     async def publish(self, events: list[RecordedEvent]) -> None:
         """Called after a commit: send the events on their room's channel."""

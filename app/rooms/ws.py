@@ -17,9 +17,10 @@ from app.rooms.service import RoomService
 
 router = APIRouter()
 
-# Close codes besides the standard ones: the client should not retry these as they are.
-CLOSE_TOO_SLOW = 1013  # "try again later": reconnect with `after`
+# The client should not retry with the same key.
 CLOSE_BAD_KEY = 4401
+CLOSE_REASONS = {1001: "server stopping: reconnect with after",
+                 1013: "too slow: reconnect with after"}
 
 
 def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
@@ -69,11 +70,11 @@ async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
     finally:
         reader.cancel()
         hub.detach(code, sub)
-    if sub.dropped:
-        # The socket may be stuck behind a full buffer: try to say why, but do not wait.
+    if sub.close_code is not None:
+        # A slow socket may be stuck behind a full buffer: try to say why, but do not wait.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with after"),
-                                   timeout=1.0)
+            await asyncio.wait_for(
+                ws.close(sub.close_code, CLOSE_REASONS.get(sub.close_code, "")), timeout=1.0)
 
 
 async def _read(ws: WebSocket, code: str, sub: Subscriber, service: RoomService, hub: Hub,
