@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     replay_window: int = 1024
     # How long a missing seq may stay missing before the hub reads it from the database.
     gap_wait_s: float = 0.25
+    # How often each process compares its rooms with the database, to catch a lost message.
+    sweep_s: float = 5.0
 
     # Rate limits, in the `limits` notation ("10/10 seconds", "10/minute").
     rate_cards: str = "10/10 seconds"  # per participant

@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                "run `askroom migrate` first.")
         service = RoomService(engine)
         hub = Hub(service, make_broker(settings.redis_url), backlog=settings.ws_send_backlog,
-                  window=settings.replay_window, gap_wait_s=settings.gap_wait_s)
+                  window=settings.replay_window, gap_wait_s=settings.gap_wait_s,
+                  sweep_s=settings.sweep_s)
         await hub.start()
         restore_signals = close_streams_before_exit(hub)
         app.state.settings, app.state.engine = settings, engine

@@ -25,7 +25,7 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 
 from app.rooms import views
-from app.rooms.broker import Broker
+from app.rooms.broker import RESYNC, Broker
 from app.rooms.service import RecordedEvent, RoomService
 
 log = logging.getLogger("askroom.hub")
@@ -163,27 +163,31 @@ class Feed:
 
 class Hub:
     def __init__(self, service: RoomService, broker: Broker, *, backlog: int = 512,
-                 window: int = 1024, gap_wait_s: float = 0.25) -> None:
+                 window: int = 1024, gap_wait_s: float = 0.25, sweep_s: float = 5.0) -> None:
         self.service = service
         self.broker = broker
         self.backlog = backlog
         self.window_size = window
         self.gap_wait_s = gap_wait_s
+        self.sweep_s = sweep_s
         self.feeds: dict[str, Feed] = {}
         self._opening: dict[str, asyncio.Task[Feed]] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     # --- life --------------------------------------------------------------------------
 
     async def start(self) -> None:
         await self.broker.connect()
         self._listener = asyncio.create_task(self._listen(), name="askroom-hub-listener")
+        self._sweeper = asyncio.create_task(self._sweep(), name="askroom-hub-sweeper")
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        for task in (self._listener, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for feed in self.feeds.values():
             for sub in list(feed.subscribers):
                 sub.finish()
@@ -196,9 +200,18 @@ class Hub:
                 sub.end(CLOSE_GOING_AWAY)
 
     async def publish(self, events: list[RecordedEvent]) -> None:
-        """Called after a commit: send the events on their room's channel."""
+        """Called after a commit: send the events on their room's channel. A broker that
+        is down loses nothing: the events are committed, and every process catches up
+        from the database."""
         for event in events:
-            await self.broker.publish(event.room, event.to_message())
+            try:
+                await self.broker.publish(event.room, event.to_message())
+            except Exception as error:
+                log.warning("could not publish seq %s of room %s: %s", event.seq, event.room,
+                            error)
+                feed = self.feeds.get(event.room)
+                if feed is not None:
+                    self._resync(feed)
 
     # --- sockets -----------------------------------------------------------------------
 
@@ -310,6 +323,10 @@ class Hub:
     async def _listen(self) -> None:
         while True:
             channel, message = await self.broker.next_published()
+            if channel == RESYNC:
+                for feed in list(self.feeds.values()):
+                    self._resync(feed)
+                continue
             feed = self.feeds.get(channel)
             if feed is None:
                 continue
@@ -327,19 +344,43 @@ class Hub:
         if feed.early and (feed.gap_task is None or feed.gap_task.done()):
             feed.gap_task = asyncio.create_task(self._fill_gap(feed))
 
-    async def _fill_gap(self, feed: Feed) -> None:
-        """A seq is missing: wait a moment for it, then read it from the database."""
-        await asyncio.sleep(self.gap_wait_s)
-        while feed.early and self.feeds.get(feed.code) is feed:
+    def _resync(self, feed: Feed) -> None:
+        """Events may have been lost on the way: read what is missing from the database."""
+        if feed.gap_task is None or feed.gap_task.done():
+            feed.gap_task = asyncio.create_task(self._fill_gap(feed, wait=0))
+
+    async def _fill_gap(self, feed: Feed, wait: float | None = None) -> None:
+        """Read events after the last delivered from the database, after waiting a moment
+        for a missing seq to arrive by itself."""
+        await asyncio.sleep(self.gap_wait_s if wait is None else wait)
+        page = 500
+        while self.feeds.get(feed.code) is feed:
             frames, _seq = await run_in_threadpool(
-                self.service.events_after, feed.code, feed.last_seq, private=True, limit=500)
+                self.service.events_after, feed.code, feed.last_seq, private=True, limit=page)
             for frame in frames:
                 card = frame["data"].get("card")
                 self._arrive(feed, RecordedEvent(
                     room=feed.code, seq=frame["seq"], type=frame["event"], at=frame["at"],
                     data=frame["data"], card_id=card["id"] if card else None))
-            if not frames:
+            if len(frames) < page:
                 break
+
+    async def _sweep(self) -> None:
+        """Now and then, compare each room with the database: a message the broker lost
+        with no later one behind it would otherwise go unnoticed."""
+        while True:
+            await asyncio.sleep(self.sweep_s)
+            if not self.feeds:
+                continue
+            try:
+                seqs = await run_in_threadpool(self.service.room_seqs, list(self.feeds))
+            except Exception:
+                log.exception("could not compare rooms with the database")
+                continue
+            for code, seq in seqs.items():
+                feed = self.feeds.get(code)
+                if feed is not None and seq > feed.last_seq:
+                    self._resync(feed)
 
     def _deliver(self, feed: Feed, event: RecordedEvent) -> None:
         """One event, in order: serialised once per view, queued on every socket."""

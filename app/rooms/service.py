@@ -294,6 +294,12 @@ class RoomService:
         with read_session(self.engine) as s:
             return self._room(s, code).seq
 
+    def room_seqs(self, codes: list[str]) -> dict[str, int]:
+        """The latest seq of each of these rooms, in one query."""
+        with read_session(self.engine) as s:
+            rows = s.exec(select(Room.code, Room.seq).where(col(Room.code).in_(codes)))
+            return dict(rows.all())
+
     def export_log(self, code: str, token: str | None) -> JSON:
         """Everything, for the organiser: SPEC §6 export.json."""
         with read_session(self.engine) as s:

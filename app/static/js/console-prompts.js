@@ -1,0 +1,190 @@
+// The console's left column: the prompt now on the board, the prompt library (each
+// structure with its steps, timings and guidance) and a box for a prompt of your own.
+
+import { announce, api, fill, h } from "./dom.js";
+
+export const COLLECTS_LABEL = {
+  request: "Collects requests",
+  ask: "Collects asks for help",
+  offer: "Collects offers",
+  any: "Collects any kind",
+};
+
+const $ = (id) => document.getElementById(id);
+
+function minutes(seconds) {
+  return `${Math.round(seconds / 60)} min`;
+}
+
+/** Guidance is plain text with blank lines between paragraphs: one <p> per paragraph. */
+function paragraphs(text) {
+  return text.split(/\n\s*\n/).map((para) => para.trim()).filter(Boolean)
+    .map((para) => h("p", { text: para.replace(/\s*\n\s*/g, " ") }));
+}
+
+export function setUpPrompts(ctx) {
+  let library = [];
+  const buttons = [];  // every Push and Close button, disabled when the console may not act
+
+  async function push(body, button, label) {
+    button.disabled = true;
+    const result = await ctx.call("POST", "/prompts", body);
+    button.disabled = !ctx.canAct();
+    if (result.ok) announce(`Pushed to the board: ${label}`);
+    return result;
+  }
+
+  function libraryEntry(entry) {
+    const pushButton = h("button", {
+      class: "btn btn-small btn-push", text: "Push",
+      attrs: { type: "button", "aria-label": `Push “${entry.title}”`, "data-facilitator-only": true },
+      on: { click: () => push({ library_key: entry.key }, pushButton, entry.title) },
+    });
+    buttons.push(pushButton);
+    return h("li", { class: "lib-item", dataset: { key: entry.key } },
+      h("div", { class: "lib-head" },
+        h("h4", { class: "lib-title", text: entry.title }),
+        pushButton),
+      h("p", { class: "lib-meta" },
+        h("span", { class: `collects collects-${entry.collects}`,
+                    text: COLLECTS_LABEL[entry.collects] }),
+        h("span", { text: ` · ${minutes(entry.duration_s)}` }),
+        entry.self_commit ? h("span", { class: "flag", text: "Offers are commitments" }) : null,
+        h("span", { class: "lib-live", text: "On the board" })),
+      h("p", { class: "lib-summary", text: entry.summary }),
+      h("details", { class: "lib-details" },
+        h("summary", { text: "Steps, timings and guidance" }),
+        h("p", { class: "lib-label", text: "People see" }),
+        h("blockquote", { class: "lib-text", text: entry.text }),
+        h("p", { class: "lib-label", text: "Steps" }),
+        h("ol", { class: "lib-steps" }, entry.steps.map((step) =>
+          h("li", {},
+            h("span", { text: step.title }),
+            h("span", { class: "step-time", text: `${step.minutes} min` })))),
+        h("p", { class: "lib-label", text: "Guidance" }),
+        h("div", { class: "lib-guidance" }, paragraphs(entry.guidance))));
+  }
+
+  async function loadLibrary() {
+    const result = await api("GET", "/api/prompts");
+    const status = $("library-status");
+    if (!result.ok) {
+      status.textContent = result.offline
+        ? "The prompt library could not be loaded: you seem to be offline."
+        : "The prompt library could not be loaded.";
+      return;
+    }
+    library = result.data;
+    status.hidden = true;
+    fill($("library"), library.map(libraryEntry));
+    render();
+  }
+
+  // --- the prompt now on the board ----------------------------------------------------
+
+  function currentPrompt() {
+    const prompt = ctx.store.prompt;
+    if (!prompt) {
+      return h("p", { class: "current-empty" },
+        "No prompt is open. Push one from the library, or write your own below.");
+    }
+    const from = prompt.library_key && library.find((e) => e.key === prompt.library_key);
+    const timerRunning = ctx.store.timer && ctx.store.timer.ends_at;
+    const startTimer = prompt.duration_s && !timerRunning ? h("button", {
+      class: "btn btn-small", text: `Start ${minutes(prompt.duration_s)} timer`,
+      attrs: { type: "button", "data-facilitator-only": true, disabled: !ctx.canAct() },
+      on: { click: (event) => startTimerFor(prompt.duration_s, event.currentTarget) },
+    }) : null;
+    const closeButton = h("button", {
+      class: "btn btn-small", text: "Close prompt",
+      attrs: { type: "button", id: "close-prompt", "data-facilitator-only": true,
+               disabled: !ctx.canAct() },
+      on: { click: async (event) => {
+        const button = event.currentTarget;
+        button.disabled = true;
+        const result = await ctx.call("POST", "/prompts/current/close");
+        if (result.ok) announce("Prompt closed");
+        else button.disabled = false;
+      } },
+    });
+    return h("div", { class: `current-card collects-${prompt.collects}` },
+      h("p", { class: "current-text", text: prompt.text }),
+      h("p", { class: "lib-meta" },
+        h("span", { class: `collects collects-${prompt.collects}`,
+                    text: COLLECTS_LABEL[prompt.collects] }),
+        from ? h("span", { text: ` · ${from.title}` }) : null,
+        prompt.self_commit ? h("span", { class: "flag", text: "Offers are commitments" }) : null),
+      h("div", { class: "current-actions" }, startTimer, closeButton));
+  }
+
+  async function startTimerFor(seconds, button) {
+    button.disabled = true;
+    const result = await ctx.call("POST", "/timer", { seconds });
+    if (!result.ok) button.disabled = false;
+  }
+
+  // --- your own prompt ----------------------------------------------------------------
+
+  function setUpCustom() {
+    const form = $("custom-form");
+    const text = $("custom-text");
+    const count = $("custom-count");
+    const minutesInput = $("custom-minutes");
+    const error = $("custom-error");
+    const submit = form.querySelector("button[type=submit]");
+    buttons.push(submit);
+
+    const fail = (message, field) => {
+      error.textContent = message;
+      error.hidden = false;
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    };
+
+    text.addEventListener("input", () => {
+      count.textContent = `${text.value.length} of 280 characters`;
+      text.removeAttribute("aria-invalid");
+    });
+    minutesInput.addEventListener("input", () => minutesInput.removeAttribute("aria-invalid"));
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      if (!text.value.trim()) {
+        fail("Write the prompt first: it is what people see on their phones and the board.", text);
+        return;
+      }
+      const body = { text: text.value.trim(), collects: $("custom-collects").value,
+                     self_commit: $("custom-commit").checked };
+      if (minutesInput.value !== "" || minutesInput.validity.badInput) {
+        const value = Number(minutesInput.value);
+        if (!Number.isInteger(value) || value < 1 || value > 1440) {
+          fail("Minutes: a whole number from 1 to 1440, or leave it empty.", minutesInput);
+          return;
+        }
+        body.duration_s = value * 60;
+      }
+      submit.disabled = true;
+      const result = await ctx.call("POST", "/prompts", body, { errorEl: error });
+      submit.disabled = !ctx.canAct();
+      if (result.ok) {
+        announce(`Pushed to the board: ${body.text}`);
+        form.reset();
+        count.textContent = "Up to 280 characters.";
+      }
+    });
+  }
+
+  function render() {
+    fill($("current-prompt"), currentPrompt());
+    const current = ctx.store.prompt && ctx.store.prompt.library_key;
+    for (const item of document.querySelectorAll(".lib-item")) {
+      item.classList.toggle("is-current", item.dataset.key === current);
+    }
+    for (const button of buttons) button.disabled = !ctx.canAct();
+  }
+
+  setUpCustom();
+  loadLibrary();
+  return { render };
+}

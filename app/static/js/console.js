@@ -1,0 +1,239 @@
+// The facilitator's console (SPEC §5, DESIGN "Console"): opened by the private link, it
+// keeps the key on this device, takes it out of the address bar, works out whether it is
+// the facilitator's or the organiser's, and runs the room over the live stream.
+
+import { connect } from "./live.js";
+import { RoomStore } from "./store.js";
+import { announce, api, connectionIndicator } from "./dom.js";
+import { setUpPrompts } from "./console-prompts.js";
+import { setUpCards } from "./console-cards.js";
+import { setUpRoom } from "./console-room.js";
+
+const code = document.body.dataset.code;
+const FACILITATOR_SLOT = `askroom:facilitator:${code}`;
+const ORGANISER_SLOT = `askroom:organiser:${code}`;
+
+const $ = (id) => document.getElementById(id);
+
+function stored(name) {
+  try {
+    return localStorage.getItem(name);
+  } catch {
+    return null;
+  }
+}
+
+function keep(name, value) {
+  try {
+    if (value === null) localStorage.removeItem(name);
+    else localStorage.setItem(name, value);
+  } catch {
+    // Storage refused (private mode): the key lives for this tab only.
+  }
+}
+
+/** The key from "#key=…" (or a pasted link or bare key), or null. */
+function keyFrom(text) {
+  const trimmed = (text || "").trim();
+  const match = trimmed.match(/#key=([^&\s]+)/) || trimmed.match(/^key=([^&\s]+)$/);
+  if (match) return decodeURIComponent(match[1]);
+  return /^[\w-]{16,}$/.test(trimmed) ? trimmed : null;
+}
+
+/** Take the key out of the address bar at once, so a screen-share never shows it. */
+function keyFromAddressBar() {
+  const key = keyFrom(location.hash);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  return key;
+}
+
+/**
+ * Which key is this? An empty PATCH changes nothing and records nothing, but the server
+ * checks the role first: facilitator 200 (409 once the room is closed), organiser 403,
+ * a key of another room or none 401.
+ */
+async function roleOf(key) {
+  const result = await api("PATCH", `/api/rooms/${code}`, { body: {}, token: key });
+  if (result.ok || result.status === 409) return "facilitator";
+  if (result.status === 403) return "organiser";
+  if (result.status === 401) return "invalid";
+  return "unknown";  // offline or a server problem: let the stream decide
+}
+
+// --- the gate: no key, or a key that is not valid ---------------------------------------
+
+function showGate(message) {
+  $("console").hidden = true;
+  $("gate").hidden = false;
+  const error = $("gate-error");
+  error.textContent = message || "";
+  error.hidden = !message;
+  $("gate-key").focus();
+}
+
+function setUpGate(start) {
+  $("gate-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = keyFrom($("gate-key").value);
+    if (!key) {
+      showGate("That does not look like a private link or key. Copy the whole link, "
+               + "including the part after #key=.");
+      return;
+    }
+    $("gate-key").value = "";
+    start(key, "pasted");
+  });
+}
+
+// --- the alert line: every refused action says why -------------------------------------
+
+function showAlert(message) {
+  $("alert-text").textContent = message;
+  $("alert").hidden = false;
+}
+
+function hideAlert() {
+  $("alert").hidden = true;
+  $("alert-text").textContent = "";
+}
+
+function errorMessage(result) {
+  if (result.offline) return "You are offline: that was not sent. Try again when the connection is back.";
+  if (result.status === 403) return "This console is read-only: this is the organiser's key.";
+  const detail = result.data && result.data.detail;
+  return detail || `Something went wrong (${result.status}); nothing was changed.`;
+}
+
+// --- start ------------------------------------------------------------------------------
+
+function main() {
+  const store = new RoomStore();
+  const setConn = connectionIndicator($("conn"));
+  let connection = null;
+  let started = false;
+
+  const ctx = {
+    code,
+    store,
+    key: null,
+    role: null,
+    joinUrl: document.body.dataset.joinUrl,
+    organiserKey: () => stored(ORGANISER_SLOT),
+    /** Facilitator's controls are live: the right key and a room that is not closed. */
+    canAct: () => ctx.role === "facilitator" && !(store.room && store.room.state === "closed"),
+    /** Call the API with the key; a refusal is shown (inline when `errorEl` is given). */
+    async call(method, path, body, { errorEl } = {}) {
+      const result = await api(method, `/api/rooms/${code}${path}`, { body, token: ctx.key });
+      if (errorEl) {
+        errorEl.textContent = result.ok ? "" : errorMessage(result);
+        errorEl.hidden = result.ok;
+      }
+      if (result.ok) {
+        hideAlert();
+        return result;
+      }
+      if (result.status === 401) {
+        denied();
+        return result;
+      }
+      if (result.status === 403) setRole("organiser");
+      if (!errorEl) showAlert(errorMessage(result));
+      announce(errorMessage(result));
+      return result;
+    },
+    showAlert,
+  };
+
+  const views = [setUpPrompts(ctx), setUpCards(ctx), setUpRoom(ctx)];
+  const renderAll = (change) => { for (const view of views) view.render(change); };
+
+  function setRole(role) {
+    ctx.role = role;
+    document.body.dataset.role = role;
+    const note = $("role-note");
+    note.hidden = role !== "organiser";
+    note.textContent = role === "organiser"
+      ? "Organiser view: read-only. You see everything the facilitator sees and can download the log."
+      : "";
+    if (store.room) renderAll({ type: "snapshot" });
+  }
+
+  function denied() {
+    if (connection) connection.close();
+    connection = null;
+    started = false;
+    for (const slot of [FACILITATOR_SLOT, ORGANISER_SLOT]) {
+      if (stored(slot) === ctx.key) keep(slot, null);
+    }
+    ctx.key = null;
+    setConn("denied");
+    showGate("That key is not valid for this room. Check that you copied the whole link, "
+             + "and that it is the link for this room.");
+  }
+
+  store.subscribe((change) => {
+    switch (change.type) {
+      case "snapshot":
+      case "room.updated":
+      case "participant.joined":
+      case "prompt.opened":
+      case "prompt.closed":
+      case "timer.started":
+      case "timer.stopped":
+      case "card.created":
+      case "card.updated":
+        break;
+      default:
+        throw new Error(`unknown change: ${change.type}`);
+    }
+    if (change.type === "room.updated" || change.type === "snapshot") {
+      document.body.dataset.state = store.room.state;
+    }
+    renderAll(change);
+  });
+
+  async function start(key, source) {
+    if (started) return;
+    started = true;
+    ctx.key = key;
+    const role = await roleOf(key);
+    if (role === "invalid") {
+      denied();
+      return;
+    }
+    // A facilitator's key goes in its slot; an organiser's in its own, so opening the
+    // organiser link on the facilitator's laptop does not lose the facilitator's key.
+    if (role === "organiser") {
+      if (stored(FACILITATOR_SLOT) === key) keep(FACILITATOR_SLOT, null);
+      keep(ORGANISER_SLOT, key);
+    } else if (role === "facilitator" || (role === "unknown" && source !== "organiser")) {
+      keep(FACILITATOR_SLOT, key);
+    }
+    setRole(role === "unknown" ? (source === "organiser" ? "organiser" : "facilitator") : role);
+    $("gate").hidden = true;
+    $("console").hidden = false;
+    connection = connect(code, {
+      onSnapshot: (frame) => store.applySnapshot(frame),
+      onEvent: (frame) => store.applyEvent(frame),
+      onStatus: (state) => {
+        setConn(state);
+        if (state === "denied") denied();
+      },
+    }, { key });
+  }
+
+  $("alert-dismiss").addEventListener("click", hideAlert);
+  setUpGate(start);
+
+  const fromLink = keyFromAddressBar();
+  if (fromLink) start(fromLink, "link");
+  else if (stored(FACILITATOR_SLOT)) start(stored(FACILITATOR_SLOT), "stored");
+  else if (stored(ORGANISER_SLOT)) start(stored(ORGANISER_SLOT), "organiser");
+  else {
+    setConn("offline");
+    $("conn").textContent = "Not connected";
+    showGate("");
+  }
+}
+
+main();

@@ -1,0 +1,346 @@
+// The phone's composer: what the current prompt collects decides the form. A request
+// needs a target (a person or a whole organisation, chosen in an accessible combobox);
+// an offer may answer an open ask or request; an ask goes to the whole room.
+
+import { h, orgChip, KIND_LABEL } from "./dom.js";
+
+export const KIND_TABS = [
+  { kind: "request", icon: "→", label: "Ask someone to do something differently" },
+  { kind: "ask", icon: "?", label: "Ask the room for help" },
+  { kind: "offer", icon: "+", label: "Offer help" },
+];
+const TAB_LABEL = Object.fromEntries(KIND_TABS.map((t) => [t.kind, t.label]));
+const MAX_TEXT = 500;
+const MAX_OPTIONS = 30;
+
+/** Trimmed, spaces collapsed, case-folded: two spellings of one organisation match. */
+export function orgKey(name) {
+  return (name || "").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** For type-ahead: lower case, accents off ("José" matches "jose"). */
+function fold(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+function shorten(text, max) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Wire the composer already in the page.
+ * @param {object} options
+ *   onSend({kind, text, target, replyTo, summary}) → called with a valid post
+ */
+export function createComposer({ onSend }) {
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    section: $("composer"), heading: $("composer-heading"), tabs: $("kind-tabs"),
+    form: $("compose-form"), toField: $("to-field"), to: $("to-input"), toList: $("to-options"),
+    toError: $("to-error"), toHint: $("to-hint"), replyField: $("reply-field"),
+    reply: $("reply-select"), message: $("message"), count: $("message-count"),
+    messageError: $("message-error"), sent: $("sent"),
+  };
+  let store = null;
+  let me = null;
+  let collects = "any";
+  let chosenKind = "request";
+  let target = null;        // {participant} | {organisation}
+  let options = [];         // the combobox's current matches
+  let active = -1;          // index of the highlighted option
+  let replySignature = "";
+
+  const kind = () => (collects === "any" ? chosenKind : collects);
+
+  // --- kind tabs ----------------------------------------------------------------------
+
+  const tabButtons = KIND_TABS.map((tab) => h("button", {
+    class: `ph-kind ph-kind-${tab.kind}`, attrs: { type: "button", "aria-pressed": "false" },
+    dataset: { kind: tab.kind },
+    on: { click: () => { chosenKind = tab.kind; clearErrors(); refresh(); } },
+  }, h("span", { class: `ph-kind-icon kind-icon-${tab.kind}`, attrs: { "aria-hidden": "true" }, text: tab.icon }),
+  h("span", { text: tab.label })));
+  els.tabs.append(...tabButtons);
+
+  // --- the To combobox --------------------------------------------------------------
+
+  /** Everyone and every organisation one may ask, excluding oneself. */
+  function targets() {
+    const people = [...store.participants.values()]
+      .filter((p) => !me || p.id !== me.id)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => ({ type: "person", person: p, search: fold(`${p.name} ${p.organisation}`) }));
+    const orgs = [...store.organisations().entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, members]) => ({ type: "organisation", name, size: members.length, search: fold(name) }));
+    return [...people, ...orgs];
+  }
+
+  function optionLabel(option) {
+    return option.type === "person"
+      ? (option.person.organisation ? `${option.person.name} (${option.person.organisation})` : option.person.name)
+      : option.name;
+  }
+
+  function matches(query) {
+    const words = fold(query).split(/\s+/).filter(Boolean);
+    return targets().filter((t) => words.every((w) => t.search.includes(w))).slice(0, MAX_OPTIONS);
+  }
+
+  function openList() {
+    options = matches(els.to.value);
+    active = options.length ? Math.max(0, Math.min(active, options.length - 1)) : -1;
+    if (!options.length) {
+      fillList([h("li", { class: "combo-empty", attrs: { role: "option", "aria-disabled": "true", id: "to-none" },
+        text: store.participants.size > 1 ? "Nobody matches — check the spelling" : "Nobody else has joined yet" })]);
+    } else {
+      fillList(options.map((option, index) => {
+        const li = h("li", {
+          class: `combo-option combo-${option.type}`,
+          attrs: { role: "option", id: `to-option-${index}`, "aria-selected": index === active ? "true" : "false" },
+          on: {
+            mousedown: (event) => event.preventDefault(),  // keep focus in the input
+            click: () => choose(option),
+          },
+        },
+        option.type === "person"
+          ? [h("span", { class: "combo-name", text: option.person.name }), orgChip(option.person.organisation)]
+          : [orgChip(option.name),
+             h("span", { class: "combo-meta", text: ` · everyone from it (${option.size} ${option.size === 1 ? "person" : "people"})` })]);
+        return li;
+      }));
+    }
+    els.toList.hidden = false;
+    els.to.setAttribute("aria-expanded", "true");
+    syncActive();
+  }
+
+  function fillList(items) {
+    els.toList.replaceChildren(...items);
+  }
+
+  function closeList() {
+    els.toList.hidden = true;
+    els.to.setAttribute("aria-expanded", "false");
+    els.to.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function syncActive() {
+    [...els.toList.children].forEach((li, index) => {
+      li.setAttribute("aria-selected", index === active ? "true" : "false");
+    });
+    if (active >= 0 && options[active]) {
+      els.to.setAttribute("aria-activedescendant", `to-option-${active}`);
+      const li = document.getElementById(`to-option-${active}`);
+      if (li) li.scrollIntoView({ block: "nearest" });
+    } else {
+      els.to.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function choose(option) {
+    target = option.type === "person" ? { participant: option.person } : { organisation: option.name };
+    els.to.value = optionLabel(option);
+    els.to.dataset.chosen = "true";
+    setError(els.to, els.toError, "");
+    closeList();
+  }
+
+  /** What the typed words name, if exactly one person or organisation fits them. */
+  function resolveTyped() {
+    const typed = fold(els.to.value.trim());
+    if (!typed) return null;
+    const all = targets();
+    const exact = all.filter((t) => fold(optionLabel(t)) === typed
+      || (t.type === "person" && fold(t.person.name) === typed));
+    const found = exact.length === 1 ? exact : all.filter((t) => t.search.includes(typed));
+    if (found.length !== 1) return null;
+    const [option] = found;
+    return option.type === "person" ? { participant: option.person } : { organisation: option.name };
+  }
+
+  els.to.addEventListener("input", () => {
+    target = null;
+    delete els.to.dataset.chosen;
+    active = 0;
+    openList();
+  });
+  els.to.addEventListener("focus", () => { if (!target) openList(); });
+  els.to.addEventListener("click", () => { if (els.toList.hidden) openList(); });
+  els.to.addEventListener("blur", () => closeList());
+  els.to.addEventListener("keydown", (event) => {
+    const open = !els.toList.hidden;
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        if (!open) openList();
+        if (options.length) active = (active + 1) % options.length;
+        syncActive();
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        if (!open) openList();
+        if (options.length) active = (active - 1 + options.length) % options.length;
+        syncActive();
+        break;
+      case "Enter":
+        if (open && active >= 0 && options[active]) {
+          event.preventDefault();  // choosing is not sending
+          choose(options[active]);
+        }
+        break;
+      case "Escape":
+        if (open) {
+          event.preventDefault();
+          closeList();
+        }
+        break;
+      default:
+        break;
+    }
+  });
+
+  // --- message ------------------------------------------------------------------------
+
+  function updateCount() {
+    const length = els.message.value.length;
+    els.count.textContent = `${length} / ${MAX_TEXT}`;
+    els.count.classList.toggle("is-near", length > MAX_TEXT - 50);
+  }
+  els.message.addEventListener("input", () => {
+    updateCount();
+    if (els.message.value.trim()) setError(els.message, els.messageError, "");
+  });
+
+  function setError(input, holder, message) {
+    holder.textContent = message;
+    holder.hidden = !message;
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  function clearErrors() {
+    setError(els.to, els.toError, "");
+    setError(els.message, els.messageError, "");
+  }
+
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const k = kind();
+    const text = els.message.value.trim();
+    let chosen = null;
+    let problem = null;
+    if (k === "request") {
+      chosen = target || resolveTyped();
+      if (!chosen) {
+        setError(els.to, els.toError, els.to.value.trim()
+          ? "Choose someone from the list: nobody in the room matches what you typed."
+          : "Choose the person or organisation you are asking.");
+        problem = els.to;
+      } else if (chosen.participant && me && chosen.participant.id === me.id) {
+        setError(els.to, els.toError, "A request goes to someone else: choose another person.");
+        problem = els.to;
+      }
+    }
+    if (!text) {
+      setError(els.message, els.messageError, "Write your message first.");
+      problem = problem || els.message;
+    }
+    if (problem) {
+      problem.focus();
+      return;
+    }
+    let replyTo = null;
+    if (k === "offer" && els.reply.value) replyTo = Number(els.reply.value);
+    const parent = replyTo ? store.cards.get(replyTo) : null;
+    let summary;
+    if (k === "request") summary = `To ${chosen.participant ? chosen.participant.name : chosen.organisation}`;
+    else if (k === "ask") summary = "To the whole room";
+    else summary = parent && parent.author ? `Offer to ${parent.author.name}` : "Offer to the room";
+    onSend({ kind: k, text, target: chosen, replyTo, summary });
+    els.message.value = "";
+    // The next request is usually to someone else: never send it to the last one by habit.
+    target = null;
+    els.to.value = "";
+    delete els.to.dataset.chosen;
+    updateCount();
+    clearErrors();
+  });
+
+  // --- refresh from the room ----------------------------------------------------------
+
+  function refreshReplies() {
+    const open = [...store.visibleCards()]
+      .filter((c) => (c.kind === "ask" || (c.kind === "request" && c.status === "open"))
+        && (!me || !c.author || c.author.id !== me.id))
+      .reverse();  // newest first: the ask just made in the room is the likely one
+    const signature = open.map((c) => `${c.id}:${c.seq}`).join(",");
+    if (signature === replySignature) return;
+    replySignature = signature;
+    const keep = els.reply.value;
+    els.reply.replaceChildren(
+      h("option", { attrs: { value: "" }, text: "Nothing in particular — a general offer" }),
+      ...open.map((c) => h("option", { attrs: { value: String(c.id) },
+        text: `${KIND_LABEL[c.kind]} from ${c.author ? c.author.name : "someone"}: ${shorten(c.text, 70)}` })));
+    if ([...els.reply.options].some((o) => o.value === keep)) els.reply.value = keep;
+  }
+
+  /** Bring the form in line with the prompt and the room. */
+  function refresh() {
+    const k = kind();
+    els.tabs.hidden = collects !== "any";
+    for (const button of tabButtons) {
+      button.setAttribute("aria-pressed", button.dataset.kind === k ? "true" : "false");
+    }
+    els.heading.textContent = collects === "any" ? "Send" : TAB_LABEL[k];
+    els.section.dataset.kind = k;
+    els.toField.hidden = k !== "request";
+    els.replyField.hidden = k !== "offer";
+    if (k === "request") {
+      const others = [...store.participants.values()].filter((p) => !me || p.id !== me.id).length;
+      els.toHint.textContent = others
+        ? "A person, or a whole organisation, in the room"
+        : "Nobody else has joined yet: wait a moment";
+      if (!els.toList.hidden) openList();
+    } else {
+      closeList();
+    }
+    if (k === "offer") refreshReplies();
+    els.message.placeholder = {
+      request: "What could they do differently that would help you?",
+      ask: "What do you need help with?",
+      offer: "What could you offer — time, data, a contact, a skill?",
+    }[k];
+  }
+
+  updateCount();
+  return {
+    /** Re-fit the composer to the room; `prompt` may be null. */
+    update(nextStore, nextMe) {
+      store = nextStore;
+      me = nextMe;
+      const nextCollects = store.prompt ? store.prompt.collects : "any";
+      if (nextCollects !== collects) {
+        collects = nextCollects;
+        clearErrors();
+      }
+      if (target && target.participant && !store.participants.has(target.participant.id)) target = null;
+      refresh();
+    },
+    /** Show a short confirmation (or a problem) under the Send button. */
+    confirm(message, { error = false } = {}) {
+      els.sent.textContent = message;
+      els.sent.classList.toggle("is-error", error);
+    },
+    /** Put a refused message back in the box, if the person has not started another. */
+    restore(text) {
+      if (els.message.value.trim()) return false;
+      els.message.value = text;
+      updateCount();
+      return true;
+    },
+    kindLabel: (k) => TAB_LABEL[k],
+  };
+}
