@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests.server import Server
+from tests.services import PostgresServer, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +30,23 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
 def http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    running = RedisServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    running = PostgresServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, empty PostgreSQL database for this test."""
+    return postgres_server.fresh_database()

@@ -13,14 +13,19 @@ from app.rooms.broker import Broker, MemoryBroker, make_broker
 WAIT = 2.0  # a message published to a subscribed channel arrives well within this
 
 # Each backend by the URL make_broker() is given for it in production.
+# "redis" stands for the URL of a real redis-server the session starts on loopback.
 BACKENDS = [
     pytest.param("memory://", id="memory"),
+    pytest.param("redis", id="redis"),
 ]
 
 
 @pytest.fixture(params=BACKENDS)
 async def broker(request: pytest.FixtureRequest) -> AsyncIterator[Broker]:
-    backend = make_broker(request.param)
+    url = request.param
+    if url == "redis":
+        url = request.getfixturevalue("redis_server").url
+    backend = make_broker(url)
     await backend.connect()
     try:
         yield backend
@@ -100,3 +105,31 @@ def test_no_url_or_memory_url_gives_the_in_process_broker(url: str | None) -> No
 def test_an_unknown_scheme_is_refused(url: str) -> None:
     with pytest.raises(ValueError):
         make_broker(url)
+
+
+async def test_redis_going_away_is_survived_and_reported_as_a_resync() -> None:
+    """Pub/sub forgets what it could not deliver: after a reconnect the broker says RESYNC
+    (so the hub reads the database), and messages flow again on the same channels."""
+    from app.rooms.broker import RESYNC
+    from tests.services import RedisServer
+
+    redis_server = RedisServer().start()
+    broker = make_broker(redis_server.url)
+    await broker.connect()
+    try:
+        await broker.subscribe("K7MQ2P")
+        await broker.publish("K7MQ2P", b"before")
+        assert await next_message(broker) == ("K7MQ2P", b"before")
+        listening = asyncio.create_task(broker.next_published())
+        await asyncio.to_thread(redis_server.stop)
+        assert not await broker.ping()
+        with pytest.raises(Exception):  # noqa: B017 - whatever the client raises, it raises
+            await broker.publish("K7MQ2P", b"lost")
+        await asyncio.to_thread(redis_server.start)  # same port
+        assert await asyncio.wait_for(listening, 15) == (RESYNC, b"")
+        assert await broker.ping()
+        await broker.publish("K7MQ2P", b"after")
+        assert await next_message(broker) == ("K7MQ2P", b"after")
+    finally:
+        await broker.disconnect()
+        redis_server.stop()
