@@ -114,6 +114,11 @@ class JoinedParticipant(Person):
     token: str = Field(description="The participant's token: shown once, keep it on the device.")
 
 
+class Whoami(BaseModel):
+    role: Literal["facilitator", "organiser", "participant"]
+    participant: Person | None = Field(description="The participant, for a participant's token.")
+
+
 class PromptOut(BaseModel):
     id: int
     text: str

@@ -389,8 +389,9 @@ class RoomService:
             raise Refusal("unauthorised", "bad_credentials",
                           "That key or token is not valid for this room.")
         if roles is not None and actor.role not in roles:
+            article = "An" if actor.role[0] in "aeiou" else "A"
             raise Refusal("forbidden", "wrong_role",
-                          f"A {actor.role} cannot do this; it is for: {', '.join(roles)}.")
+                          f"{article} {actor.role} cannot do this; it is for: {', '.join(roles)}.")
         return actor
 
     def _current(self, s: Session, room: Room) -> Prompt | None:

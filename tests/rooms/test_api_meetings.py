@@ -762,3 +762,19 @@ def test_a_new_room_hands_out_its_links_with_the_key_only_in_the_fragment(
     public = http.get(f"/api/rooms/{code}").text
     assert key not in public and room["organiser_key"] not in public
     assert "facilitator_key" not in json.loads(public)
+
+
+def test_me_says_whose_key_or_token_it_is(http: httpx.Client) -> None:
+    """A page can check a stored credential without changing anything."""
+    meeting = Meeting.open(http)
+    sam = meeting.join("Sam", "Work Programme")
+    me = meeting.url("/me")
+    assert http.get(me, headers=meeting.facilitator).json() == {
+        "role": "facilitator", "participant": None}
+    assert http.get(me, headers=meeting.organiser).json()["role"] == "organiser"
+    assert http.get(me, headers=sam.auth).json() == {
+        "role": "participant",
+        "participant": {"id": sam.id, "name": "Sam", "organisation": "Work Programme"}}
+    assert http.get(me).status_code == 401
+    other = Meeting.open(http)
+    assert http.get(me, headers=other.facilitator).status_code == 401

@@ -35,7 +35,13 @@ export function orgHue(name) {
     hash ^= ch.codePointAt(0);
     hash = Math.imul(hash, 16777619) >>> 0;
   }
-  return hash % 360;
+  // FNV alone leaves similar names on similar hues; a murmur finaliser spreads them.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
+  hash ^= hash >>> 16;
+  return (hash >>> 0) % 360;
 }
 
 /** The organisation's colour swatch and name; the name carries the meaning, not the colour. */
