@@ -70,6 +70,14 @@ async def change_room(code: Code, body: s.RoomChange, token: Credential, service
 # --- people -----------------------------------------------------------------------------
 
 
+@router.get("/rooms/{code}/me", response_model=s.Whoami, responses=_errors(401, 404),
+            tags=["people"])
+async def whoami(code: Code, token: Credential, service: ServiceDep) -> Any:
+    """Whose key or token this is, in this room: lets a page check a stored credential."""
+    actor = await run_in_threadpool(service.whoami, code, token)
+    return {"role": actor.role, "participant": views.person(actor.participant)}
+
+
 @router.post("/rooms/{code}/participants", status_code=201, response_model=s.JoinedParticipant,
              responses=_errors(404, 409), tags=["people"])
 async def join(code: Code, body: s.Join, service: ServiceDep, hub: HubDep,
