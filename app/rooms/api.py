@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.prompts.library import load_library
 from app.ratelimit import LimitCards, LimitJoins, LimitRooms
 from app.rooms import schemas as s
+from app.rooms import views
 from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
 from app.rooms.export import log_to_csv, log_to_xlsx
 from app.rooms.hub import Hub
