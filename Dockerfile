@@ -4,13 +4,13 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[postgres,redis]"
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 askroom \
     && mkdir /data && chown askroom /data
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-cache-dir --no-index --find-links /wheels "askroom[postgres,redis]" && rm -rf /wheels
 USER askroom
 WORKDIR /data
 ENV ASKROOM_DATABASE_URL=sqlite:////data/askroom.db \

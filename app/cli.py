@@ -16,6 +16,20 @@ def _serve(args: argparse.Namespace) -> int:
         print("askroom: more than one worker needs ASKROOM_REDIS_URL, so that every worker "
               "sees every room's events.", file=sys.stderr)
         return 2
+    if not settings.database_url.startswith("sqlite"):
+        from app import schema
+        from app.db import make_engine
+
+        engine = make_engine(settings.database_url)
+        try:
+            behind = schema.pending(engine)
+        finally:
+            engine.dispose()
+        if behind:
+            print("askroom: the database schema is behind this version of Askroom; run "
+                  "`askroom migrate` first (with the same ASKROOM_DATABASE_URL).",
+                  file=sys.stderr)
+            return 2
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -27,6 +41,8 @@ def _serve(args: argparse.Namespace) -> int:
         # Deflate costs ~5x the memory per socket for little gain on short JSON frames.
         ws_per_message_deflate=False,
         lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
     )

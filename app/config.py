@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # How often each process compares its rooms with the database, to catch a lost message.
     sweep_s: float = 5.0
 
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or "*"): behind a
+    # load balancer, rate limits must count the real client, not the proxy.
+    forwarded_allow_ips: str = "127.0.0.1"
+
     # Rate limits, in the `limits` notation ("10/10 seconds", "10/minute").
     rate_cards: str = "10/10 seconds"  # per participant
     rate_rooms: str = "10/minute"  # per client address

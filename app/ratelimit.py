@@ -10,8 +10,10 @@ when ASKROOM_REDIS_URL is set, so that they hold across processes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
@@ -22,6 +24,8 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+
+log = logging.getLogger("askroom.ratelimit")
 
 
 class RateLimited(Exception):
@@ -52,20 +56,32 @@ class RateLimits:
     def hit(self, name: str, key: str) -> None:
         """Count one; refuse with RateLimited when over the limit."""
         item = self.items[name]
-        if not self.limiter.hit(item, name, key):
+        if not self._ask(self.limiter.hit, item, name, key):
             raise RateLimited(self._retry_after(item, name, key), self.DETAILS[name])
 
     def check(self, name: str, key: str) -> None:
         """Refuse if over the limit, without counting this one."""
         item = self.items[name]
-        if not self.limiter.test(item, name, key):
+        if not self._ask(self.limiter.test, item, name, key):
             raise RateLimited(self._retry_after(item, name, key), self.DETAILS[name])
 
     def count(self, name: str, key: str) -> None:
-        self.limiter.hit(self.items[name], name, key)
+        self._ask(self.limiter.hit, self.items[name], name, key)
+
+    @staticmethod
+    def _ask(question: Callable[..., bool], *args: Any) -> bool:
+        # A meeting must not stop because the limits' store (Redis) is away: let it through.
+        try:
+            return question(*args)
+        except Exception as error:
+            log.warning("rate limits unavailable, letting the request through: %s", error)
+            return True
 
     def _retry_after(self, item: RateLimitItem, name: str, key: str) -> int:
-        reset = self.limiter.get_window_stats(item, name, key).reset_time
+        try:
+            reset = self.limiter.get_window_stats(item, name, key).reset_time
+        except Exception:
+            return int(item.get_expiry())
         return max(1, math.ceil(reset - time.time()))
 
 
