@@ -62,14 +62,21 @@ export function personLabel(person, props = {}) {
     orgChip(person.organisation));
 }
 
+// How long an announcement stays in the live region: long enough to be read out, short
+// enough that a card hidden by the facilitator does not linger in the page.
+const ANNOUNCE_FOR_MS = 7000;
+
 /** Announce to screen readers through the page's live region. */
 export function announce(message) {
   const region = document.getElementById("announcer");
   if (!region) return;
-  region.textContent = "";
   // A fresh node each time, so that repeating the same words is announced again.
-  requestAnimationFrame(() => { region.append(h("p", { text: message })); });
-  while (region.childNodes.length > 5) region.firstChild.remove();
+  const note = h("p", { text: message });
+  requestAnimationFrame(() => {
+    region.append(note);
+    while (region.childNodes.length > 3) region.firstChild.remove();
+  });
+  setTimeout(() => note.remove(), ANNOUNCE_FOR_MS);
 }
 
 /** Call the API; never throws for HTTP errors: {ok, status, data, offline}. */

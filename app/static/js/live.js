@@ -48,7 +48,11 @@ export function connect(code, handlers, options = {}) {
     const ws = new WebSocket(url());
     socket = ws;
     ws.onopen = () => {
+      if (ws !== socket) return;
       if (options.key) ws.send(JSON.stringify({ type: "auth", key: options.key }));
+      // Open is live: a resume with nothing to replay sends no frame until the next event.
+      attempt = 0;
+      status("live");
     };
     ws.onmessage = (message) => {
       if (ws !== socket) return;
@@ -59,16 +63,10 @@ export function connect(code, handlers, options = {}) {
         return;
       }
       receive(frame);
-      if (attempt !== 0 || !isLive) {
-        attempt = 0;
-        isLive = true;
-        status("live");
-      }
     };
     ws.onclose = (event) => {
       if (ws !== socket) return;
       socket = null;
-      isLive = false;
       if (event.code === CLOSE_BAD_KEY) {
         stopped = true;
         status("denied");
@@ -77,7 +75,6 @@ export function connect(code, handlers, options = {}) {
       schedule();
     };
   }
-  let isLive = false;
 
   function receive(frame) {
     switch (frame.type) {
@@ -126,7 +123,9 @@ export function connect(code, handlers, options = {}) {
     resync();
   }
 
-  window.addEventListener("online", () => { if (!socket) reconnectNow(); });
+  // A socket that looks open after the network comes back may be dead (frames dropped
+  // silently on the way): start a fresh one, resuming after the last seq seen.
+  window.addEventListener("online", reconnectNow);
   window.addEventListener("offline", () => status("offline"));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") {
