@@ -28,10 +28,9 @@ export function setUpCards(ctx) {
   let ready = false;           // after the first snapshot, new cards are announced
 
   async function moderate(card, change, button) {
-    button.disabled = true;
-    const result = await ctx.call("PATCH", `/cards/${card.id}`, change);
-    if (!result.ok) button.disabled = false;
-    else if ("hidden" in change) announce(change.hidden ? "Hidden from the board" : "Back on the board");
+    const result = await ctx.busy(button, () => ctx.call("PATCH", `/cards/${card.id}`, change));
+    if (!result || !result.ok) return;
+    if ("hidden" in change) announce(change.hidden ? "Hidden from the board" : "Back on the board");
     else announce(change.spotlight ? "Spotlighted on the board" : "Spotlight ended");
   }
 

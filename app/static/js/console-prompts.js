@@ -27,10 +27,8 @@ export function setUpPrompts(ctx) {
   const buttons = [];  // every Push and Close button, disabled when the console may not act
 
   async function push(body, button, label) {
-    button.disabled = true;
-    const result = await ctx.call("POST", "/prompts", body);
-    button.disabled = !ctx.canAct();
-    if (result.ok) announce(`Pushed to the board: ${label}`);
+    const result = await ctx.busy(button, () => ctx.call("POST", "/prompts", body));
+    if (result && result.ok) announce(`Pushed to the board: ${label}`);
     return result;
   }
 
@@ -92,7 +90,8 @@ export function setUpPrompts(ctx) {
     const timerRunning = ctx.store.timer && ctx.store.timer.ends_at;
     const startTimer = prompt.duration_s && !timerRunning ? h("button", {
       class: "btn btn-small", text: `Start ${minutes(prompt.duration_s)} timer`,
-      attrs: { type: "button", "data-facilitator-only": true, disabled: !ctx.canAct() },
+      attrs: { type: "button", id: "start-prompt-timer", "data-facilitator-only": true,
+               disabled: !ctx.canAct() },
       on: { click: (event) => startTimerFor(prompt.duration_s, event.currentTarget) },
     }) : null;
     const closeButton = h("button", {
@@ -100,27 +99,28 @@ export function setUpPrompts(ctx) {
       attrs: { type: "button", id: "close-prompt", "data-facilitator-only": true,
                disabled: !ctx.canAct() },
       on: { click: async (event) => {
-        const button = event.currentTarget;
-        button.disabled = true;
-        const result = await ctx.call("POST", "/prompts/current/close");
-        if (result.ok) announce("Prompt closed");
-        else button.disabled = false;
+        const result = await ctx.busy(event.currentTarget,
+                                      () => ctx.call("POST", "/prompts/current/close"));
+        if (result && result.ok) {
+          announce("Prompt closed");
+          $("current-prompt").focus();  // the button is gone: keep the keyboard nearby
+        }
       } },
     });
-    return h("div", { class: `current-card collects-${prompt.collects}` },
+    return h("div", { class: "current-card" },
       h("p", { class: "current-text", text: prompt.text }),
       h("p", { class: "lib-meta" },
         h("span", { class: `collects collects-${prompt.collects}`,
                     text: COLLECTS_LABEL[prompt.collects] }),
-        from ? h("span", { text: ` · ${from.title}` }) : null,
+        prompt.duration_s ? h("span", { text: ` · ${minutes(prompt.duration_s)}` }) : null,
         prompt.self_commit ? h("span", { class: "flag", text: "Offers are commitments" }) : null),
+      from ? h("p", { class: "current-from", text: `From the library: ${from.title}` }) : null,
       h("div", { class: "current-actions" }, startTimer, closeButton));
   }
 
   async function startTimerFor(seconds, button) {
-    button.disabled = true;
-    const result = await ctx.call("POST", "/timer", { seconds });
-    if (!result.ok) button.disabled = false;
+    const result = await ctx.busy(button, () => ctx.call("POST", "/timer", { seconds }));
+    if (result && result.ok) $("current-prompt").focus();
   }
 
   // --- your own prompt ----------------------------------------------------------------
@@ -159,15 +159,14 @@ export function setUpPrompts(ctx) {
       if (minutesInput.value !== "" || minutesInput.validity.badInput) {
         const value = Number(minutesInput.value);
         if (!Number.isInteger(value) || value < 1 || value > 1440) {
-          fail("Minutes: a whole number from 1 to 1440, or leave it empty.", minutesInput);
+          fail("Duration: a whole number of minutes from 1 to 1440, or leave it empty.", minutesInput);
           return;
         }
         body.duration_s = value * 60;
       }
-      submit.disabled = true;
-      const result = await ctx.call("POST", "/prompts", body, { errorEl: error });
-      submit.disabled = !ctx.canAct();
-      if (result.ok) {
+      const result = await ctx.busy(submit,
+                                    () => ctx.call("POST", "/prompts", body, { errorEl: error }));
+      if (result && result.ok) {
         announce(`Pushed to the board: ${body.text}`);
         form.reset();
         count.textContent = "Up to 280 characters.";
@@ -175,8 +174,27 @@ export function setUpPrompts(ctx) {
     });
   }
 
+  let drawn = null;
+
+  /** Re-draw the current prompt only when it changes, and keep the keyboard's place in it. */
+  function renderCurrent() {
+    const { prompt, timer } = ctx.store;
+    const signature = JSON.stringify([prompt && prompt.id, timer && timer.ends_at, ctx.role,
+                                      ctx.canAct(), library.length]);
+    if (signature === drawn) return;
+    drawn = signature;
+    const panel = $("current-prompt");
+    const focused = panel.contains(document.activeElement) ? document.activeElement.id : null;
+    fill(panel, currentPrompt());
+    if (focused) {
+      const again = document.getElementById(focused);
+      if (again && panel.contains(again)) again.focus();
+      else panel.focus();
+    }
+  }
+
   function render() {
-    fill($("current-prompt"), currentPrompt());
+    renderCurrent();
     const current = ctx.store.prompt && ctx.store.prompt.library_key;
     for (const item of document.querySelectorAll(".lib-item")) {
       item.classList.toggle("is-current", item.dataset.key === current);

@@ -142,6 +142,22 @@ function main() {
       return result;
     },
     showAlert,
+    /**
+     * Run one action from a button. While it runs the button is aria-disabled, not
+     * disabled: a disabled button drops the keyboard focus, and the keyboard must keep
+     * its place. A second press meanwhile does nothing.
+     */
+    async busy(button, action) {
+      if (button.getAttribute("aria-busy") === "true") return null;
+      button.setAttribute("aria-busy", "true");
+      button.setAttribute("aria-disabled", "true");
+      try {
+        return await action();
+      } finally {
+        button.removeAttribute("aria-busy");
+        button.removeAttribute("aria-disabled");
+      }
+    },
   };
 
   const views = [setUpPrompts(ctx), setUpCards(ctx), setUpRoom(ctx)];

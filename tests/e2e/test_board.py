@@ -1,0 +1,522 @@
+"""The projector board, /r/{code}/board (SPEC §5, DESIGN "Board"), in Chromium against a
+real server: the meeting is played through the real API and the board must follow it
+live, at projector sizes, without ever scrolling."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import (
+    PROJECTOR,
+    PROJECTOR_SMALL,
+    PageErrors,
+    assert_accessible,
+    screenshot,
+)
+from tests.meeting import Meeting, Person
+from tests.server import Server
+
+expect.set_options(timeout=10_000)
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+LIVE = 1_000  # ms: what arrives through the stream is on the wall within a second
+
+
+def board_for(contexts: Callable[..., BrowserContext], server: Server, meeting: Meeting,
+              errors: PageErrors, viewport: dict[str, int] = PROJECTOR) -> Page:
+    """Open the board in a projector-sized context of its own, once it is live."""
+    page = contexts(viewport).new_page()
+    errors.watch(page)
+    page.goto(f"{server.url}/r/{meeting.code}/board")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    return page
+
+
+def card(page: Page, card_json: dict[str, Any]) -> Any:
+    return page.locator(f'#wall [data-card-id="{card_json["id"]}"]')
+
+
+def has_class(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+def moderate(meeting: Meeting, card_id: int, **change: bool) -> None:
+    response = meeting.http.patch(meeting.url(f"/cards/{card_id}"), json=change,
+                                  headers=meeting.facilitator)
+    assert response.status_code == 200, response.text
+
+
+def reply(meeting: Meeting, who: Person, card_id: int, answer: str, note: str = "") -> None:
+    response = meeting.act(who, card_id, "reply", answer=answer, note=note)
+    assert response.status_code == 200, response.text
+
+
+def font_px(locator: Any) -> float:
+    return float(locator.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
+
+
+def no_scrollbars(page: Page) -> bool:
+    return bool(page.evaluate(
+        """() => { const d = document.documentElement;
+                   return d.scrollHeight <= innerHeight && d.scrollWidth <= innerWidth; }"""))
+
+
+def winter_meeting(http: httpx.Client) -> tuple[Meeting, dict[str, Person]]:
+    meeting = Meeting.open(http, "County partnership board — winter pressures",
+                           "Get frail people home safely this winter")
+    people = {
+        "sam": meeting.join("Sam Okafor", "Work Programme"),
+        "alex": meeting.join("Alex Reid", "Borough Council"),
+        "priya": meeting.join("Priya Shah", "NHS Commissioning"),
+        "jo": meeting.join("Jo Barnes", "Age UK"),
+        "dev": meeting.join("Dev Patel", "Fire & Rescue"),
+    }
+    return meeting, people
+
+
+def play_winter_round(meeting: Meeting, p: dict[str, Person]) -> dict[str, dict[str, Any]]:
+    """A short, real-looking round: requests answered each way, an ask with offers."""
+    meeting.push(library_key="do-differently")
+    made: dict[str, dict[str, Any]] = {}
+    made["ask"] = meeting.card(p["priya"], "ask", "Norovirus and flu: no beds, frail people "
+                               "sent home at midnight. What can you do this week?")
+    made["volunteers"] = meeting.card(p["jo"], "offer", "We will send volunteers to A&E to "
+                                      "accompany people home at night.", reply_to=made["ask"]["id"])
+    made["jabs"] = meeting.card(p["alex"], "offer", "I will co-ordinate a message to all our "
+                                "staff about flu jabs.", reply_to=made["ask"]["id"])
+    assert meeting.act(p["priya"], made["volunteers"]["id"], "accept").status_code == 200
+    made["fax"] = meeting.card(p["alex"], "request", "Stop sending referrals by fax.",
+                               to_organisation="Work Programme")
+    reply(meeting, p["sam"], made["fax"]["id"], "no")
+    made["addresses"] = meeting.card(p["dev"], "request", "Share the list of vulnerable "
+                                     "addresses so crews can fit smoke alarms.",
+                                     to_organisation="NHS Commissioning")
+    reply(meeting, p["priya"], made["addresses"]["id"], "try")
+    made["contact"] = meeting.card(p["jo"], "request", "Give us a single named contact for "
+                                   "hospital discharge.", to_participant_id=p["priya"].id)
+    made["visits"] = meeting.card(p["dev"], "offer", "Our community safety team can do home "
+                                  "visits at the weekend.")
+    made["worth"] = meeting.card(p["sam"], "request", "Tell your customers what a job is worth "
+                                 "to them — your advice never mentions it.",
+                                 to_participant_id=p["alex"].id)
+    reply(meeting, p["alex"], made["worth"]["id"], "yes",
+          "You are right. I will change the team's remit.")
+    return made
+
+
+# --- what the board shows ----------------------------------------------------------------
+
+
+def test_board_shows_the_room_and_how_to_join(contexts: Any, server: Server, http: httpx.Client,
+                                              page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Unemployment working group", "Help people into work")
+    page = board_for(contexts, server, meeting, page_errors)
+
+    expect(page.locator("#room-title")).to_have_text("Unemployment working group")
+    # With no prompt yet, the purpose takes the centre of the board.
+    expect(page.locator("#prompt-text")).to_have_text("Help people into work")
+    # The code is one text run (it copies as typed) and the QR code is a real SVG.
+    expect(page.locator("#join-code")).to_have_text(meeting.code)
+    expect(page.locator("#join-host")).to_have_text(f"{server.url.split('://')[1]}/r/{meeting.code}")
+    qr = page.locator("#join-qr svg")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box and box["height"] >= 0.18 * PROJECTOR["height"], box  # big enough to scan
+    expect(page.locator("#people-words")).to_have_text("No one has joined yet")
+    meeting.join("Sam", "Work Programme")
+    meeting.join("Alex", "Borough Council")
+    expect(page.locator("#people-words")).to_have_text("2 people joined", timeout=LIVE)
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert no_scrollbars(page)
+    screenshot(page, "board-1080-empty")
+    assert page_errors.errors == []
+
+
+def test_prompt_and_timer_arrive_live_and_count_down(contexts: Any, server: Server,
+                                                     http: httpx.Client,
+                                                     page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group", "Help people into work")
+    page = board_for(contexts, server, meeting, page_errors)
+    expect(page.locator("#prompt-text")).to_have_text("Help people into work")
+
+    meeting.push(text="What do you need from the council to do your job?", collects="request")
+    prompt = page.locator("#prompt-text")
+    expect(prompt).to_have_text("What do you need from the council to do your job?", timeout=LIVE)
+    assert font_px(prompt) >= 48
+    expect(page.locator("#room-purpose")).to_have_text("Help people into work")  # now up top
+    expect(page.locator("#room-purpose")).to_be_visible()
+
+    response = http.post(meeting.url("/timer"), json={"seconds": 90}, headers=meeting.facilitator)
+    assert response.status_code == 200, response.text
+    timer = page.locator("#timer-text")
+    expect(timer).to_have_text("1:30", timeout=LIVE)
+    expect(timer).to_have_text("1:28", timeout=4_000)  # it counts down by itself
+    offset = float(page.locator("#ring-left").get_attribute("stroke-dashoffset") or 0)
+    assert offset > 0  # the ring has started to empty
+
+    http.post(meeting.url("/timer"), json={"seconds": 0}, headers=meeting.facilitator)
+    expect(page.locator("#timer")).to_be_hidden(timeout=LIVE)
+    http.post(meeting.url("/prompts/current/close"), headers=meeting.facilitator)
+    expect(prompt).to_have_text("Help people into work", timeout=LIVE)
+    assert page_errors.errors == []
+
+
+def test_request_shows_who_asked_whom_then_its_answer_and_commitment(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam Okafor", "Work Programme")
+    alex = meeting.join("Alex Reid", "Borough Council")
+    page = board_for(contexts, server, meeting, page_errors)
+
+    request = meeting.card(sam, "request", "Tell your customers what a job is worth to them.",
+                           to_participant_id=alex.id)
+    shown = card(page, request)
+    expect(shown).to_be_visible(timeout=LIVE)
+    route = shown.locator(".card-route")
+    expect(route).to_contain_text("Sam Okafor")
+    expect(route).to_contain_text("Work Programme")
+    expect(route).to_contain_text("→")
+    expect(route).to_contain_text("Alex Reid")
+    expect(route).to_contain_text("Borough Council")
+    assert route.inner_text().index("Sam Okafor") < route.inner_text().index("Alex Reid")
+    assert font_px(shown.locator(".card-text")) >= 28  # readable from the back of the hall
+    expect(shown.locator(".answer")).to_have_count(0)
+    expect(shown).not_to_have_class(has_class("is-commitment"))
+
+    reply(meeting, alex, request["id"], "yes", "You are right. I will change the remit.")
+    expect(shown.locator(".answer-yes")).to_have_text("Yes, I will", timeout=LIVE)
+    expect(shown).to_have_class(has_class("is-commitment"))
+    expect(shown.locator(".card-commitment")).to_contain_text("Alex Reid")
+    expect(page.locator("#commit-count")).to_have_text("1")
+    assert page_errors.errors == []
+
+
+def test_offers_stack_under_the_ask_they_answer(contexts: Any, server: Server,
+                                                http: httpx.Client,
+                                                page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Partnership board")
+    priya = meeting.join("Priya", "NHS Commissioning")
+    jo = meeting.join("Jo", "Age UK")
+    alex = meeting.join("Alex", "Borough Council")
+    page = board_for(contexts, server, meeting, page_errors)
+
+    ask = meeting.card(priya, "ask", "Frail people are sent home at midnight. Who can help?")
+    expect(card(page, ask)).to_be_visible(timeout=LIVE)
+    first = meeting.card(jo, "offer", "Volunteers to take people home at night.",
+                         reply_to=ask["id"])
+    second = meeting.card(alex, "offer", "A flu-jab message to all our staff.",
+                          reply_to=ask["id"])
+    alone = meeting.card(jo, "offer", "Our minibus on Saturdays.")
+
+    group = page.locator(".card-group", has=page.locator(f'[data-card-id="{ask["id"]}"]'))
+    offers = group.locator(".offers > li > .card")
+    expect(offers).to_have_count(2, timeout=LIVE)
+    expect(offers.nth(0)).to_have_attribute("data-card-id", str(first["id"]))
+    expect(offers.nth(1)).to_have_attribute("data-card-id", str(second["id"]))
+    # Each offer is drawn once, under its ask; the standalone one stands on its own.
+    expect(page.locator(f'#wall [data-card-id="{first["id"]}"]')).to_have_count(1)
+    expect(card(page, alone)).to_be_visible()
+    expect(group.locator(f'[data-card-id="{alone["id"]}"]')).to_have_count(0)
+    ask_box, offer_box = card(page, ask).bounding_box(), offers.nth(0).bounding_box()
+    assert ask_box and offer_box and offer_box["y"] > ask_box["y"] + ask_box["height"] - 1
+
+    assert meeting.act(priya, first["id"], "accept").status_code == 200
+    expect(offers.nth(0)).to_have_class(has_class("is-commitment"), timeout=LIVE)
+    expect(offers.nth(1)).not_to_have_class(has_class("is-commitment"))
+    # A withdrawn offer leaves the board.
+    assert meeting.act(alex, second["id"], "withdraw").status_code == 200
+    expect(offers).to_have_count(1, timeout=LIVE)
+    expect(page.locator(f'[data-card-id="{second["id"]}"]')).to_have_count(0)
+    assert page_errors.errors == []
+
+
+def test_commitments_counter_counts_what_the_room_leaves_with(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    alex = meeting.join("Alex", "Borough Council")
+    page = board_for(contexts, server, meeting, page_errors)
+    count, words = page.locator("#commit-count"), page.locator("#tally-words")
+    expect(count).to_have_text("0")
+
+    asked = [meeting.card(sam, "request", f"Request number {n}", to_participant_id=alex.id)
+             for n in range(4)]
+    reply(meeting, alex, asked[0]["id"], "yes")
+    expect(count).to_have_text("1", timeout=LIVE)
+    expect(words).to_have_text("commitment so far")
+    reply(meeting, alex, asked[1]["id"], "try")
+    reply(meeting, alex, asked[2]["id"], "no")
+    reply(meeting, alex, asked[3]["id"], "unclear")
+    ask = meeting.card(alex, "ask", "Who has a room for forty people?")
+    offer = meeting.card(sam, "offer", "Our hall, free on Thursdays.", reply_to=ask["id"])
+    assert meeting.act(alex, offer["id"], "accept").status_code == 200
+    expect(count).to_have_text("3", timeout=LIVE)
+    expect(words).to_have_text("commitments so far")
+    # A yes changed to no is no longer a commitment.
+    reply(meeting, alex, asked[0]["id"], "no")
+    expect(count).to_have_text("2", timeout=LIVE)
+    assert page_errors.errors == []
+
+
+def test_spotlight_takes_the_centre_and_gives_it_back(contexts: Any, server: Server,
+                                                      http: httpx.Client,
+                                                      page_errors: PageErrors) -> None:
+    meeting, people = winter_meeting(http)
+    made = play_winter_round(meeting, people)
+    page = board_for(contexts, server, meeting, page_errors)
+    spotlight = page.locator("#spotlight")
+    expect(spotlight).to_be_hidden()
+
+    moderate(meeting, made["ask"]["id"], spotlight=True)
+    expect(spotlight).to_be_visible(timeout=LIVE)
+    big = spotlight.locator(f'[data-card-id="{made["ask"]["id"]}"]')
+    expect(big).to_contain_text("Norovirus and flu")
+    # The offers come with their ask; the card is larger than on the wall.
+    expect(spotlight.locator(".offers .card")).to_have_count(2)
+    on_wall = card(page, made["ask"]).locator(".card-text")
+    assert font_px(big.locator(".card-text")) > font_px(on_wall)
+    box = big.bounding_box()
+    assert box and abs(box["x"] + box["width"] / 2 - PROJECTOR["width"] / 2) < 60  # centred
+    expect(page.locator("#stage")).to_have_attribute("inert", "")
+    page.wait_for_timeout(400)  # let the fade-in finish before the picture
+    screenshot(page, "board-1080-spotlight")
+
+    moderate(meeting, made["ask"]["id"], spotlight=False)
+    expect(spotlight).to_be_hidden(timeout=LIVE)
+    expect(page.locator("#stage")).not_to_have_attribute("inert", "")
+    expect(card(page, made["ask"])).to_be_visible()
+    assert page_errors.errors == []
+
+
+def test_hidden_card_leaves_the_board_and_its_text_is_nowhere(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    secret = "Our chief executive is about to resign — do not repeat this"
+    posted = meeting.card(sam, "ask", secret)
+    kept = meeting.card(sam, "ask", "Who can lend us a minibus?")
+    page = board_for(contexts, server, meeting, page_errors)
+    expect(card(page, posted)).to_be_visible()
+
+    moderate(meeting, posted["id"], spotlight=True)
+    expect(page.locator("#spotlight")).to_be_visible(timeout=LIVE)
+    moderate(meeting, posted["id"], hidden=True)  # hiding also ends its spotlight
+    expect(card(page, posted)).to_have_count(0, timeout=LIVE)
+    expect(page.locator("#spotlight")).to_be_hidden()
+    expect(card(page, kept)).to_be_visible()
+    assert "resign" not in page.content()
+    # Nor after a reload: the snapshot never carries it.
+    page.reload()
+    expect(card(page, kept)).to_be_visible()
+    assert "resign" not in page.content()
+    assert page_errors.errors == []
+
+
+def test_map_draws_requests_between_organisations_with_counts_and_answers(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    alex = meeting.join("Alex", "Borough Council")
+    meeting.join("Kim", "borough  council")  # the same organisation, spelt otherwise
+    page = board_for(contexts, server, meeting, page_errors)
+    nodes = page.locator("#map .map-node")
+    expect(nodes).to_have_count(2)
+
+    first = meeting.card(sam, "request", "Phone us back within a day.", to_participant_id=alex.id)
+    meeting.card(sam, "request", "Share your referral form.", to_organisation="Borough Council")
+    meeting.card(alex, "request", "Send us your vacancies list.", to_participant_id=sam.id)
+    edge = page.locator('#map .map-edge[data-from="work programme"][data-to="borough council"]')
+    expect(edge).to_have_attribute("data-count", "2", timeout=LIVE)
+    expect(page.locator('#map .map-edge[data-from="borough council"][data-to="work programme"]')
+           ).to_have_attribute("data-count", "1")
+    labels = page.locator("#map .map-label text")
+    expect(labels).to_contain_text(["2"])
+    # The text alternative says the same in words.
+    rows = page.locator("#map table tbody tr")
+    expect(rows.first).to_have_text("Work ProgrammeBorough Council22 waiting")
+
+    reply(meeting, alex, first["id"], "yes")
+    answered = page.locator('#map .map-edge.status-yes[data-from="work programme"]')
+    expect(answered).to_have_attribute("data-count", "1", timeout=LIVE)
+    expect(page.locator("#map .map-label.status-yes text")).to_have_text("1 yes")
+    expect(rows.first).to_have_text("Work ProgrammeBorough Council21 waiting, 1 yes")
+    expect(page.locator("#map svg")).to_have_attribute("role", "img")
+    assert page_errors.errors == []
+
+
+def test_forty_cards_never_make_the_board_scroll(contexts: Any, server: Server,
+                                                 http: httpx.Client,
+                                                 page_errors: PageErrors) -> None:
+    meeting, people = winter_meeting(http)
+    made = play_winter_round(meeting, people)
+    authors = list(people.values())
+    lines = [
+        "Can someone share last winter's discharge data by ward?",
+        "We can lend two community transport drivers on weekday evenings.",
+        "Put a named social worker on the frailty unit at weekends.",
+        "Tell us before you change the eligibility criteria, not after.",
+        "Our libraries could host flu-jab sessions in January.",
+        "Who knows a landlord willing to take short-notice placements?",
+        "Copy us into the weekly bed-state email.",
+        "We will train our call handlers to spot carers in crisis.",
+    ]
+    posted = len(made)
+    n = 0
+    while posted < 40:
+        who = authors[n % len(authors)]
+        other = authors[(n + 1) % len(authors)]
+        text = f"{lines[n % len(lines)]} ({n + 1})"
+        kind = ["request", "offer", "ask", "request"][n % 4]
+        extra = {"to_participant_id": other.id} if kind == "request" else {}
+        meeting.card(who, kind, text, **extra)
+        n += 1
+        posted += 1
+    last_answer = meeting.card(people["jo"], "request", "Send a nurse to our Tuesday drop-in.",
+                               to_participant_id=people["priya"].id)
+    reply(meeting, people["priya"], last_answer["id"], "yes", "Yes — from next week.")
+
+    for viewport, name in ((PROJECTOR, "board-1080-cards"), (PROJECTOR_SMALL, "board-720-cards")):
+        page = board_for(contexts, server, meeting, page_errors, viewport)
+        expect(card(page, last_answer)).to_be_visible()
+        expect(page.locator("body")).to_have_class(has_class("join-compact"))
+        assert no_scrollbars(page), viewport
+        # Older cards fade off the bottom: what is drawn stays inside the wall.
+        wall = page.locator("#wall").bounding_box()
+        assert wall and wall["y"] + wall["height"] <= viewport["height"]
+        assert page.locator("#wall .card").count() < 41
+        screenshot(page, name)
+    assert page_errors.errors == []
+
+
+def test_hostile_text_is_shown_as_text(contexts: Any, server: Server, http: httpx.Client,
+                                       page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, HOSTILE, HOSTILE)
+    mallory = meeting.join(HOSTILE, HOSTILE)
+    alex = meeting.join("Alex", "Borough Council")
+    page = board_for(contexts, server, meeting, page_errors)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    request = meeting.card(mallory, "request", HOSTILE, to_participant_id=alex.id)
+    reply(meeting, alex, request["id"], "yes", HOSTILE)
+    meeting.card(alex, "request", "And back to you", to_organisation=HOSTILE)
+    shown = card(page, request)
+    expect(shown.locator(".card-text")).to_have_text(HOSTILE, timeout=LIVE)
+    expect(shown.locator(".person-name").first).to_have_text(HOSTILE)
+    expect(shown.locator(".org-name").first).to_have_text(HOSTILE)
+    expect(page.locator("#room-title")).to_have_text(HOSTILE)
+    expect(page.locator("#map .map-node title").first).to_have_text(HOSTILE)
+    page.wait_for_timeout(300)
+    assert page.locator("img").count() == 0
+    assert dialogs == []
+    assert page_errors.errors == []
+
+
+def test_board_catches_up_after_a_dropped_connection(contexts: Any, server: Server,
+                                                     http: httpx.Client,
+                                                     page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    page = board_for(contexts, server, meeting, page_errors)
+    before = meeting.card(sam, "ask", "Posted while the board was live")
+    expect(card(page, before)).to_be_visible(timeout=LIVE)
+
+    page.context.set_offline(True)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+    missed = [meeting.card(sam, "offer", f"Posted while the board was offline {n}")
+              for n in (1, 2)]
+    page.context.set_offline(False)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    for posted in missed:
+        expect(card(page, posted)).to_have_count(1)
+    expect(page.locator("#wall .card")).to_have_count(3)
+    page.wait_for_timeout(500)  # nothing turns up twice a little later either
+    expect(page.locator("#wall .card")).to_have_count(3)
+    assert page_errors.errors == []
+
+
+def test_board_is_accessible_in_both_themes_and_remembers_the_choice(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting, people = winter_meeting(http)
+    made = play_winter_round(meeting, people)
+    http.post(meeting.url("/timer"), json={"seconds": 300}, headers=meeting.facilitator)
+    page = board_for(contexts, server, meeting, page_errors)
+    expect(card(page, made["worth"])).to_be_visible()
+    assert_accessible(page, "the board (dark)")
+
+    page.keyboard.press("t")
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    expect(page.locator("#btn-theme")).to_have_attribute("aria-pressed", "true")
+    assert_accessible(page, "the board (light)")
+    assert no_scrollbars(page)
+    screenshot(page, "board-1080-light")
+
+    page.reload()  # the choice is the projector's, kept across reloads
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    page.locator("#btn-theme").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+    # J makes the join panel big again (or small); it never goes away while open.
+    body = page.locator("body")
+    expect(body).to_have_class(has_class("join-compact"))
+    page.keyboard.press("j")
+    expect(body).not_to_have_class(has_class("join-compact"))
+    expect(page.locator("#join")).to_be_visible()
+    assert page_errors.errors == []
+
+
+def test_locked_room_pauses_posts_and_closed_room_says_thank_you(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    alex = meeting.join("Alex", "Borough Council")
+    request = meeting.card(sam, "request", "Phone us back within a day.",
+                           to_participant_id=alex.id)
+    page = board_for(contexts, server, meeting, page_errors)
+    banner = page.locator("#banner")
+    expect(banner).to_be_hidden()
+
+    assert meeting.set_state("locked").status_code == 200
+    expect(banner).to_have_text("New posts are paused", timeout=LIVE)
+    expect(page.locator("#join-paused")).to_be_visible()
+    reply(meeting, alex, request["id"], "yes")  # answers still flow while locked
+    expect(page.locator("#commit-count")).to_have_text("1", timeout=LIVE)
+
+    assert meeting.set_state("closed").status_code == 200
+    expect(page.locator("#prompt-text")).to_have_text("This meeting has closed — thank you",
+                                                      timeout=LIVE)
+    expect(page.locator("#closing-note")).to_have_text("The room leaves with 1 commitment.")
+    expect(page.locator("#tally-words")).to_have_text("commitment made")
+    expect(banner).to_be_hidden()
+    expect(page.locator("#join")).to_be_hidden()
+    expect(card(page, request)).to_be_visible()
+    assert page_errors.errors == []
+
+
+def test_new_cards_are_announced_and_arrive_gently(contexts: Any, server: Server,
+                                                   http: httpx.Client,
+                                                   page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "Working group")
+    sam = meeting.join("Sam", "Work Programme")
+    page = board_for(contexts, server, meeting, page_errors)
+    page.evaluate("""() => { window.arrived = [];
+        new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes)
+          if (n.querySelector && n.querySelector('.card.arriving')) window.arrived.push(1); })
+        .observe(document.getElementById('wall'), {subtree: true, childList: true}); }""")
+    meeting.card(sam, "ask", "Who can host the next meeting?")
+    expect(page.locator("#announcer")).to_contain_text(
+        "New ask from Sam (Work Programme): Who can host the next meeting?", timeout=LIVE)
+    assert page.evaluate("window.arrived.length") >= 1
+    duration = page.locator("#wall .card").first.evaluate(
+        "el => getComputedStyle(el).animationDuration")
+    assert duration in ("0s", "0.18s"), duration  # ≤ 200 ms, or none once arrived
+    time.sleep(0.3)
+    expect(page.locator("#wall .card.arriving")).to_have_count(0)
+    assert page_errors.errors == []
