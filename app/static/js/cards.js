@@ -26,7 +26,8 @@ export function route(card) {
     : h("span", { class: "person" }, orgChip(to.organisation));
   return h("p", { class: "card-route" },
     personLabel(card.author),
-    h("span", { class: "arrow", attrs: { "aria-label": "to" }, text: " → " }),
+    h("span", { class: "arrow", attrs: { "aria-hidden": "true" }, text: " → " }),
+    h("span", { class: "visually-hidden", text: " to " }),
     target,
     to.participant && to.organisation && to.organisation !== to.participant.organisation
       ? h("span", { class: "also", text: ` and ${to.organisation}` }) : null);

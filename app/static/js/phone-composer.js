@@ -211,6 +211,7 @@ export function createComposer({ onSend }) {
   }
   els.message.addEventListener("input", () => {
     updateCount();
+    if (els.sent.textContent && !els.sent.classList.contains("is-error")) els.sent.textContent = "";
     if (els.message.value.trim()) setError(els.message, els.messageError, "");
   });
 
@@ -281,7 +282,7 @@ export function createComposer({ onSend }) {
     replySignature = signature;
     const keep = els.reply.value;
     els.reply.replaceChildren(
-      h("option", { attrs: { value: "" }, text: "Nothing in particular — a general offer" }),
+      h("option", { attrs: { value: "" }, text: "Nothing — a general offer" }),
       ...open.map((c) => h("option", { attrs: { value: String(c.id) },
         text: `${KIND_LABEL[c.kind]} from ${c.author ? c.author.name : "someone"}: ${shorten(c.text, 70)}` })));
     if ([...els.reply.options].some((o) => o.value === keep)) els.reply.value = keep;
@@ -294,8 +295,9 @@ export function createComposer({ onSend }) {
     for (const button of tabButtons) {
       button.setAttribute("aria-pressed", button.dataset.kind === k ? "true" : "false");
     }
-    els.heading.textContent = collects === "any" ? "Send" : TAB_LABEL[k];
+    els.heading.textContent = collects === "any" ? "What would you like to send?" : TAB_LABEL[k];
     els.section.dataset.kind = k;
+    els.section.dataset.collects = collects;
     els.toField.hidden = k !== "request";
     els.replyField.hidden = k !== "offer";
     if (k === "request") {

@@ -191,7 +191,7 @@ export function createLists(actions) {
         ? h("p", { class: "ph-for" }, "You will do this, for ", personLabel(forWhom))
         : h("p", { class: "ph-for", text: "You will do this." });
     } else {
-      line = h("p", { class: "ph-for" }, personLabel(owner), " will do this for you.");
+      line = h("p", { class: "ph-for", text: `${owner ? owner.name : "Someone"} will do this for you.` });
     }
     return renderCard(card, { store: ctx.store, actions: [
       h("div", { class: "ph-card-ui" }, line, progressControls(card), errorLine(card.id),
@@ -211,6 +211,17 @@ export function createLists(actions) {
         server ? WAITING_SERVER : WAITING_OFFLINE));
   }
 
+  function refusedItem(item) {
+    return h("article", { class: `card card-${item.body.kind} is-refused`, dataset: { clientId: item.client_id } },
+      h("header", { class: "card-head" }, kindBadge(item.body.kind),
+        h("span", { class: "flag flag-refused", text: "Not sent" })),
+      h("p", { class: "card-route", text: item.summary || "" }),
+      h("p", { class: "card-text", text: item.body.text }),
+      h("p", { class: "error-text", attrs: { role: "alert" }, text: item.why }),
+      h("div", { class: "card-actions" },
+        btn("Dismiss", { class: "btn-small", focus: "dismiss", onClick: () => actions.dismiss(item.client_id) })));
+  }
+
   // --- keeping elements ----------------------------------------------------------------
 
   /** Put entries [{key, sig, build}] in the container, rebuilding only what changed. */
@@ -225,7 +236,11 @@ export function createLists(actions) {
         const focusKey = kept && kept.el.contains(active) && active.closest("[data-focus]")
           ? active.closest("[data-focus]").dataset.focus : null;
         const el = entry.build();
-        if (!kept && !first) el.classList.add("arriving");
+        if (!kept && !first) {
+          el.classList.add("arriving");
+          // Moving the card later must not replay its arrival.
+          el.addEventListener("animationend", () => el.classList.remove("arriving"), { once: true });
+        }
         kept = { sig: entry.sig, el, focusKey };
       } else {
         kept.focusKey = null;
@@ -272,17 +287,22 @@ export function createLists(actions) {
   /** Draw every section from the context {store, me, state, pending, lastFailure}. */
   function render(next) {
     ctx = next;
-    if (!ctx || !ctx.me) return;
+    if (!ctx || !ctx.me) return { unanswered: 0 };
     const { store, me } = ctx;
     const cards = store.visibleCards();
     const newestFirst = (a, b) => b.id - a.id;
 
     const pending = ctx.pending;
-    document.getElementById("outbox").hidden = pending.length === 0;
-    reconcile(document.getElementById("outbox-list"), pending.map((item) => ({
-      key: item.client_id, sig: `${Boolean(ctx.lastFailure && !ctx.lastFailure.offline)}`,
-      build: () => pendingItem(item),
-    })));
+    const refused = ctx.refused || [];
+    document.getElementById("outbox").hidden = pending.length === 0 && refused.length === 0;
+    document.getElementById("outbox-heading").textContent = pending.length ? "Waiting to send" : "Not sent";
+    reconcile(document.getElementById("outbox-list"), [
+      ...refused.map((item) => ({ key: `x${item.client_id}`, sig: "refused", build: () => refusedItem(item) })),
+      ...pending.map((item) => ({
+        key: item.client_id, sig: `${Boolean(ctx.lastFailure && !ctx.lastFailure.offline)}`,
+        build: () => pendingItem(item),
+      })),
+    ]);
 
     const asked = cards.filter((c) => isAskedOfMe(c, me));
     const unanswered = asked.filter((c) => c.status === "open");
@@ -318,6 +338,7 @@ export function createLists(actions) {
       const target = document.querySelector(`[data-card-id="${id}"] [data-focus="${focus}"]`);
       if (target) target.focus();
     }
+    return { unanswered: unanswered.length };
   }
 
   return { render };
