@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # How often each process compares its rooms with the database, to catch a lost message.
     sweep_s: float = 5.0
 
+    # Closed rooms (cards, participants, events) are deleted this many days after closing.
+    retention_days: int = 90
+    # How often each process looks for rooms past their retention.
+    retention_check_s: float = 3600.0
+
     # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or "*"): behind a
     # load balancer, rate limits must count the real client, not the proxy.
     forwarded_allow_ips: str = "127.0.0.1"

@@ -23,7 +23,7 @@ from app.db import is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
 from app.ratelimit import MissLimit, RateLimits
-from app.rooms import api, pages, ws
+from app.rooms import api, api_aftercare, pages, ws
 from app.rooms.broker import make_broker
 from app.rooms.hub import Hub
 from app.rooms.schemas import Health
@@ -57,6 +57,25 @@ def close_streams_before_exit(hub: Hub) -> Callable[[], None]:
     return restore
 
 
+async def delete_expired_rooms(service: RoomService, hub: Hub, settings: Settings) -> None:
+    """Delete rooms closed longer ago than the retention period, at start and then
+    periodically. It keeps no state of its own: closing times are in the database, so a
+    restart loses nothing."""
+    delay = 1.0
+    while True:
+        await asyncio.sleep(delay)
+        delay = settings.retention_check_s
+        try:
+            codes = await run_in_threadpool(service.expire_rooms, settings.retention_days)
+        except Exception:
+            log.exception("could not delete expired rooms")
+            continue
+        for code in codes:
+            log.info("deleted room %s: closed more than %d days ago", code,
+                     settings.retention_days)
+            await hub.room_deleted(code)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -74,12 +93,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   sweep_s=settings.sweep_s)
         await hub.start()
         restore_signals = close_streams_before_exit(hub)
+        retention = asyncio.create_task(delete_expired_rooms(service, hub, settings))
         app.state.settings, app.state.engine = settings, engine
         app.state.rate_limits = RateLimits(settings)
         app.state.service, app.state.hub = service, hub
         try:
             yield
         finally:
+            retention.cancel()
             restore_signals()
             await hub.stop()
             engine.dispose()
@@ -92,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(api_aftercare.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(files("app") / "static")), name="static")

@@ -23,15 +23,15 @@ Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's 
 CardId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": s.InvalidOut if status == 422 else s.ErrorOut}
             for status in statuses}
 
 
-router = APIRouter(prefix="/api", responses=_errors(422, 413, 429))
+router = APIRouter(prefix="/api", responses=errors(422, 413, 429))
 
 
-async def _run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
+async def run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
     outcome = await run_in_threadpool(call, *args, **kwargs)
     await hub.publish(outcome.events)
     return outcome
@@ -45,7 +45,7 @@ async def create_room(body: s.RoomCreate, request: Request, service: ServiceDep,
                       settings: SettingsDep, _limit: LimitRooms) -> dict[str, Any]:
     """Open a room. The two keys are shown once, here, and never again."""
     room, facilitator_key, organiser_key = await run_in_threadpool(
-        service.create_room, body.title, body.purpose)
+        service.create_room, body.title, body.purpose, body.run_by)
     origin = public_origin(request, settings)
     base = f"{origin}/r/{room['code']}"
     return {**room, "facilitator_key": facilitator_key, "organiser_key": organiser_key,
@@ -53,25 +53,26 @@ async def create_room(body: s.RoomCreate, request: Request, service: ServiceDep,
             "facilitate_url": f"{base}/facilitate#key={facilitator_key}"}
 
 
-@router.get("/rooms/{code}", response_model=s.RoomOut, responses=_errors(404), tags=["rooms"])
+@router.get("/rooms/{code}", response_model=s.RoomOut, responses=errors(404), tags=["rooms"])
 async def get_room(code: Code, service: ServiceDep) -> dict[str, Any]:
     return await run_in_threadpool(service.get_room, code)
 
 
-@router.patch("/rooms/{code}", response_model=s.RoomOut, responses=_errors(401, 403, 404, 409),
+@router.patch("/rooms/{code}", response_model=s.RoomOut, responses=errors(401, 403, 404, 409),
               tags=["rooms"])
 async def change_room(code: Code, body: s.RoomChange, token: Credential, service: ServiceDep,
                       hub: HubDep) -> Any:
     """Rename, lock, unlock or close the room (facilitator)."""
-    outcome = await _run(hub, service.change_room, code, token, state=body.state,
-                         title=body.title, purpose=body.purpose)
+    outcome = await run(hub, service.change_room, code, token, state=body.state,
+                         title=body.title, purpose=body.purpose, run_by=body.run_by,
+                         answers_held=body.answers_held)
     return outcome.body
 
 
 # --- people -----------------------------------------------------------------------------
 
 
-@router.get("/rooms/{code}/me", response_model=s.Whoami, responses=_errors(401, 404),
+@router.get("/rooms/{code}/me", response_model=s.Whoami, responses=errors(401, 404),
             tags=["people"])
 async def whoami(code: Code, token: Credential, service: ServiceDep) -> Any:
     """Whose key or token this is, in this room: lets a page check a stored credential."""
@@ -80,15 +81,15 @@ async def whoami(code: Code, token: Credential, service: ServiceDep) -> Any:
 
 
 @router.post("/rooms/{code}/participants", status_code=201, response_model=s.JoinedParticipant,
-             responses=_errors(404, 409), tags=["people"])
+             responses=errors(404, 409), tags=["people"])
 async def join(code: Code, body: s.Join, service: ServiceDep, hub: HubDep,
                _limit: LimitJoins) -> Any:
     """Join the room while it is open. The token is shown once: keep it on the device."""
-    return (await _run(hub, service.join, code, body.name, body.organisation)).body
+    return (await run(hub, service.join, code, body.name, body.organisation)).body
 
 
 @router.get("/rooms/{code}/participants", response_model=list[s.Person],
-            responses=_errors(404), tags=["people"])
+            responses=errors(404), tags=["people"])
 async def participants(code: Code, service: ServiceDep) -> Any:
     """Everyone in the room: the people and organisations a request can go to."""
     return await run_in_threadpool(service.participants, code)
@@ -104,29 +105,29 @@ async def prompt_library() -> Any:
 
 
 @router.post("/rooms/{code}/prompts", status_code=201, response_model=s.PromptOut,
-             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+             responses=errors(401, 403, 404, 409), tags=["prompts"])
 async def push_prompt(code: Code, body: s.PromptPush, token: Credential, service: ServiceDep,
                       hub: HubDep) -> Any:
     """Make a prompt current: from the library by key, or your own text."""
-    outcome = await _run(hub, service.push_prompt, code, token, library_key=body.library_key,
+    outcome = await run(hub, service.push_prompt, code, token, library_key=body.library_key,
                          text=body.text, collects=body.collects, duration_s=body.duration_s,
-                         self_commit=body.self_commit)
+                         self_commit=body.self_commit, identity_choice=body.identity_choice)
     return outcome.body
 
 
 @router.post("/rooms/{code}/prompts/current/close", response_model=s.PromptOut,
-             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+             responses=errors(401, 403, 404, 409), tags=["prompts"])
 async def close_prompt(code: Code, token: Credential, service: ServiceDep, hub: HubDep,
                        body: s.NoFields | None = None) -> Any:
-    return (await _run(hub, service.close_prompt, code, token)).body
+    return (await run(hub, service.close_prompt, code, token)).body
 
 
 @router.post("/rooms/{code}/timer", response_model=s.Timer,
-             responses=_errors(401, 403, 404, 409), tags=["prompts"])
+             responses=errors(401, 403, 404, 409), tags=["prompts"])
 async def set_timer(code: Code, body: s.TimerSet, token: Credential, service: ServiceDep,
                     hub: HubDep) -> Any:
     """Start the timer for `seconds`; 0 stops it."""
-    return (await _run(hub, service.set_timer, code, token, body.seconds)).body
+    return (await run(hub, service.set_timer, code, token, body.seconds)).body
 
 
 # --- cards ------------------------------------------------------------------------------
@@ -134,21 +135,22 @@ async def set_timer(code: Code, body: s.TimerSet, token: Credential, service: Se
 
 @router.post("/rooms/{code}/cards", status_code=201, response_model=s.CardOut,
              responses={200: {"model": s.CardOut, "description": "A retry: the card that "
-                              "this client_id already made."}, **_errors(401, 403, 404, 409)},
+                              "this client_id already made."}, **errors(401, 403, 404, 409)},
              tags=["cards"])
 async def post_card(code: Code, body: s.CardPost, token: Credential, response: Response,
                     service: ServiceDep, hub: HubDep, _limit: LimitCards) -> Any:
     """Post a request, an ask or an offer. The same client_id again returns the same card."""
-    outcome = await _run(hub, service.post_card, code, token, client_id=body.client_id,
+    outcome = await run(hub, service.post_card, code, token, client_id=body.client_id,
                          kind=body.kind, text=body.text,
                          to_participant_id=body.to_participant_id,
-                         to_organisation=body.to_organisation, reply_to=body.reply_to)
+                         to_organisation=body.to_organisation, reply_to=body.reply_to,
+                         identity=body.identity)
     response.status_code = 201 if outcome.created else 200
     return outcome.body
 
 
 @router.get("/rooms/{code}/cards", response_model=list[s.CardOut],
-            responses=_errors(401, 404), tags=["cards"])
+            responses=errors(401, 404), tags=["cards"])
 async def cards(code: Code, token: Credential, service: ServiceDep) -> Any:
     """The cards on the board, oldest first; with a facilitator or organiser key, hidden
     and withdrawn ones too."""
@@ -156,47 +158,47 @@ async def cards(code: Code, token: Credential, service: ServiceDep) -> Any:
 
 
 @router.post("/rooms/{code}/cards/{card_id}/reply", response_model=s.CardOut,
-             responses=_errors(401, 403, 404, 409), tags=["cards"])
+             responses=errors(401, 403, 404, 409), tags=["cards"])
 async def reply(code: Code, card_id: CardId, body: s.ReplyPost, token: Credential,
                 service: ServiceDep, hub: HubDep) -> Any:
     """Answer a request addressed to you or your organisation: yes, no, try or unclear."""
-    outcome = await _run(hub, service.reply, code, token, card_id, answer=body.answer,
+    outcome = await run(hub, service.reply, code, token, card_id, answer=body.answer,
                          note=body.note)
     return outcome.body
 
 
 @router.post("/rooms/{code}/cards/{card_id}/accept", response_model=s.CardOut,
-             responses=_errors(401, 403, 404, 409), tags=["cards"])
+             responses=errors(401, 403, 404, 409), tags=["cards"])
 async def accept(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
                  hub: HubDep, body: s.NoFields | None = None) -> Any:
     """Accept an offer made to your ask or request: it becomes a commitment."""
-    return (await _run(hub, service.accept, code, token, card_id)).body
+    return (await run(hub, service.accept, code, token, card_id)).body
 
 
 @router.post("/rooms/{code}/cards/{card_id}/withdraw", response_model=s.CardOut,
-             responses=_errors(401, 403, 404, 409), tags=["cards"])
+             responses=errors(401, 403, 404, 409), tags=["cards"])
 async def withdraw(code: Code, card_id: CardId, token: Credential, service: ServiceDep,
                    hub: HubDep, body: s.NoFields | None = None) -> Any:
-    return (await _run(hub, service.withdraw, code, token, card_id)).body
+    return (await run(hub, service.withdraw, code, token, card_id)).body
 
 
 @router.post("/rooms/{code}/cards/{card_id}/progress", response_model=s.CardOut,
-             responses=_errors(401, 403, 404, 409), tags=["cards"])
+             responses=errors(401, 403, 404, 409), tags=["cards"])
 async def progress(code: Code, card_id: CardId, body: s.ProgressPost, token: Credential,
                    service: ServiceDep, hub: HubDep) -> Any:
     """Report progress on a commitment (its owner or the person it is for), even after the
     room has closed."""
-    outcome = await _run(hub, service.report_progress, code, token, card_id,
+    outcome = await run(hub, service.report_progress, code, token, card_id,
                          progress=body.progress, note=body.note)
     return outcome.body
 
 
 @router.patch("/rooms/{code}/cards/{card_id}", response_model=s.CardOut,
-              responses=_errors(401, 403, 404, 409), tags=["cards"])
+              responses=errors(401, 403, 404, 409), tags=["cards"])
 async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Credential,
                    service: ServiceDep, hub: HubDep) -> Any:
     """Hide, unhide or spotlight a card (facilitator)."""
-    outcome = await _run(hub, service.moderate, code, token, card_id, hidden=body.hidden,
+    outcome = await run(hub, service.moderate, code, token, card_id, hidden=body.hidden,
                          spotlight=body.spotlight)
     return outcome.body
 
@@ -205,7 +207,7 @@ async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Cre
 
 
 @router.get("/rooms/{code}/events", response_model=s.EventPage,
-            responses=_errors(401, 404), tags=["stream"])
+            responses=errors(401, 404), tags=["stream"])
 async def events(code: Code, token: Credential, service: ServiceDep,
                  after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Any:
     """Every event after `after`, in order; as the public may see them, or, with a
@@ -223,7 +225,7 @@ def _download(content: bytes, media_type: str, code: str, extension: str) -> Res
         "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.{extension}"'})
 
 
-_EXPORT = {"responses": {**_errors(401, 403, 404)}, "tags": ["exports"]}
+_EXPORT = {"responses": {**errors(401, 403, 404)}, "tags": ["exports"]}
 
 
 @router.get("/rooms/{code}/export.json", **_EXPORT)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.rooms import views
 from app.rooms.broker import RESYNC, Broker
+from app.rooms.rules import Refusal
 from app.rooms.service import RecordedEvent, RoomService
 
 log = logging.getLogger("askroom.hub")
@@ -34,6 +35,7 @@ Send = Callable[[str], Awaitable[None]]
 
 CLOSE_GOING_AWAY = 1001  # the server is stopping: reconnect (to another process) with after
 CLOSE_TOO_SLOW = 1013  # "try again later": reconnect with after
+CLOSE_ROOM_GONE = 4404  # the room was deleted: do not reconnect
 
 
 def _dumps(value: Any) -> str:
@@ -199,6 +201,24 @@ class Hub:
             for sub in list(feed.subscribers):
                 sub.end(CLOSE_GOING_AWAY)
 
+    async def room_deleted(self, code: str) -> None:
+        """Tell every process: this room is gone, close its streams."""
+        try:
+            await self.broker.publish(code, orjson.dumps({"room": code, "control": "deleted"}))
+        except Exception as error:  # each process's sweep notices the room is gone anyway
+            log.warning("could not announce the deletion of room %s: %s", code, error)
+            self._room_gone(code)
+
+    def _room_gone(self, code: str) -> None:
+        feed = self.feeds.pop(code, None)
+        if feed is None:
+            return
+        if feed.gap_task is not None and feed.gap_task is not asyncio.current_task():
+            feed.gap_task.cancel()
+        for sub in list(feed.subscribers):
+            sub.end(CLOSE_ROOM_GONE)
+        asyncio.get_running_loop().create_task(self._unsubscribe(code))
+
     async def publish(self, events: list[RecordedEvent]) -> None:
         """Called after a commit: send the events on their room's channel. A broker that
         is down loses nothing: the events are committed, and every process catches up
@@ -331,7 +351,11 @@ class Hub:
             if feed is None:
                 continue
             try:
-                self._arrive(feed, RecordedEvent.from_message(message))
+                payload = orjson.loads(message)
+                if payload.get("control") == "deleted":
+                    self._room_gone(channel)
+                else:
+                    self._arrive(feed, RecordedEvent(**payload))
             except Exception:
                 log.exception("could not deliver an event in room %s", channel)
 
@@ -355,8 +379,13 @@ class Hub:
         await asyncio.sleep(self.gap_wait_s if wait is None else wait)
         page = 500
         while self.feeds.get(feed.code) is feed:
-            frames, _seq = await run_in_threadpool(
-                self.service.events_after, feed.code, feed.last_seq, private=True, limit=page)
+            try:
+                frames, _seq = await run_in_threadpool(
+                    self.service.events_after, feed.code, feed.last_seq, private=True,
+                    limit=page)
+            except Refusal:  # the room was deleted
+                self._room_gone(feed.code)
+                return
             for frame in frames:
                 card = frame["data"].get("card")
                 self._arrive(feed, RecordedEvent(
@@ -377,10 +406,11 @@ class Hub:
             except Exception:
                 log.exception("could not compare rooms with the database")
                 continue
-            for code, seq in seqs.items():
-                feed = self.feeds.get(code)
-                if feed is not None and seq > feed.last_seq:
-                    self._resync(feed)
+            for code in list(self.feeds):
+                if code not in seqs:
+                    self._room_gone(code)
+                elif seqs[code] > self.feeds[code].last_seq:
+                    self._resync(self.feeds[code])
 
     def _deliver(self, feed: Feed, event: RecordedEvent) -> None:
         """One event, in order: serialised once per view, queued on every socket."""
@@ -388,6 +418,9 @@ class Hub:
         card = data.get("card")
         if card is not None:
             self._track_hidden(feed, card["id"], bool(card.get("hidden")))
+        if event.type == "participant.left":
+            # Their name was erased from the stored events: replays must come from there.
+            feed.window.clear()
         entry = Entry(event.seq, event.type, event.at, event.card_id, data, "", "")
         entry.private = _dumps(views.event_frame(event.seq, event.type, event.at, data))
         entry.public = self._public_frame(entry, hidden_now=False)
@@ -419,7 +452,7 @@ class Hub:
 
     @staticmethod
     def _public_frame(entry: Entry, *, hidden_now: bool) -> str:
-        data = views.public_event_data(entry.data, hidden_now=hidden_now)
+        data = views.public_event_data(entry.type, entry.data, hidden_now=hidden_now)
         if data is entry.data:
             return entry.private
         return _dumps(views.event_frame(entry.seq, entry.type, entry.at, data))

@@ -23,6 +23,10 @@ class Room(SQLModel, table=True):
     organiser_key_hash: str = Field(max_length=64)
     timer_ends_at: datetime | None = None
     timer_seconds: int | None = None
+    # Who runs the meeting, shown on the join page (data protection: who holds the names).
+    run_by: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # While held, answers to requests stay private until the facilitator reveals them.
+    answers_held: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Participant(SQLModel, table=True):
@@ -36,6 +40,8 @@ class Participant(SQLModel, table=True):
     organisation_key: str = Field(default="", sa_column=Column(Text, nullable=False))
     token_hash: str = Field(max_length=64, unique=True, index=True)
     joined_at: datetime
+    # A participant who withdrew from the room: their name is gone from everything.
+    withdrawn: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Prompt(SQLModel, table=True):
@@ -48,6 +54,9 @@ class Prompt(SQLModel, table=True):
     library_key: str | None = Field(default=None, max_length=64)
     duration_s: int | None = None
     self_commit: bool = False
+    # Authors may choose to be shown by organisation only, or not at all, to the room.
+    identity_choice: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    run_item_id: int | None = None
     opened_at: datetime
     closed_at: datetime | None = None
 
@@ -74,6 +83,11 @@ class Card(SQLModel, table=True):
     spotlight: bool = False
     created_at: datetime
     seq: int = 0
+    # How the room sees the author: named, organisation (only), or anonymous.
+    identity: str = Field(default="named", max_length=12,
+                          sa_column_kwargs={"server_default": "named"})
+    # False while a held answer waits to be revealed.
+    answer_revealed: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
     progress: str = Field(default="not_started", max_length=12)
     progress_note: str = Field(default="", sa_column=Column(Text, nullable=False))
     progress_updated_at: datetime | None = None
@@ -101,3 +115,19 @@ class Event(SQLModel, table=True):
     # The private (facilitator's) payload, as JSON; the public one is derived when sent.
     data: str = Field(sa_column=Column(Text, nullable=False))
 
+
+
+class RunItem(SQLModel, table=True):
+    """One step of the facilitator's run sheet: a prompt planned before the meeting."""
+
+    __tablename__ = "run_items"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id", index=True, ondelete="CASCADE")
+    position: int
+    library_key: str | None = Field(default=None, max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    collects: str = Field(max_length=8)
+    duration_s: int | None = None
+    self_commit: bool = False
+    identity_choice: bool = False

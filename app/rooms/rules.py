@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from app.rooms.models import Card, Participant, Prompt, Reply, Room
+from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
 
 ROOM_STATES = ("open", "locked", "closed")
 CARD_KINDS = ("request", "ask", "offer")
@@ -26,6 +26,8 @@ COLLECTS = ("request", "ask", "offer", "any")
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 COMMITTING_ANSWERS = ("yes", "try")
+IDENTITIES = ("named", "organisation", "anonymous")
+WITHDRAWN_NAME = "A participant"
 
 RefusalKind = Literal["invalid", "unauthorised", "forbidden", "not_found", "conflict"]
 
@@ -45,7 +47,7 @@ class Emit:
     """An event to record: its type and the object whose view is its payload."""
 
     type: str
-    subject: Room | Participant | Prompt | Card | None = None
+    subject: Room | Participant | Prompt | Card | RunItem | None = None
 
 
 # --- codes and names -------------------------------------------------------------------
@@ -83,6 +85,12 @@ def _ensure_open(room: Room, what: str) -> None:
         raise Refusal("conflict", "room_locked", f"The room is locked: no new {what} for now.")
 
 
+def _ensure_present(person: Participant) -> None:
+    if person.withdrawn:
+        raise Refusal("forbidden", "participant_left",
+                      "You have withdrawn from this room: you can no longer post or answer.")
+
+
 def _ensure_not_withdrawn(card: Card) -> None:
     if card.status == "withdrawn":
         raise Refusal("conflict", "card_withdrawn", "That card was withdrawn by its author.")
@@ -99,8 +107,12 @@ def change_room(
     purpose: str | None,
     current: Prompt | None,
     now: datetime,
+    run_by: str | None = None,
+    answers_held: bool | None = None,
+    held: list[Card] | None = None,
 ) -> list[Emit]:
-    """Rename, lock, unlock or close the room. Closing also ends the prompt and the timer."""
+    """Rename, lock, unlock or close the room, or hold answers. Closing also ends the prompt
+    and the timer; letting go of held answers reveals them (`held`: those not yet shown)."""
     _ensure_not_closed(room)
     emits: list[Emit] = []
     changed = False
@@ -108,10 +120,19 @@ def change_room(
         room.title, changed = title, True
     if purpose is not None and purpose != room.purpose:
         room.purpose, changed = purpose, True
+    if run_by is not None and run_by != room.run_by:
+        room.run_by, changed = run_by, True
+    if answers_held is not None and answers_held != room.answers_held:
+        room.answers_held, changed = answers_held, True
+        if not answers_held:
+            emits.extend(reveal(room, held or []))
     if state is not None and state != room.state:
         room.state, changed = state, True
         if state == "closed":
             room.closed_at = now
+            if room.answers_held:  # nothing stays held in a room that is over
+                room.answers_held = False
+                emits.extend(reveal(room, held or [], _closing=True))
             if current is not None:
                 current.closed_at = now
                 emits.append(Emit("prompt.closed", current))
@@ -157,6 +178,8 @@ def push_prompt(
     duration_s: int | None,
     self_commit: bool,
     now: datetime,
+    identity_choice: bool = False,
+    run_item_id: int | None = None,
 ) -> tuple[Prompt, list[Emit]]:
     """The new prompt becomes current; the previous one, if any, closes first."""
     _ensure_not_closed(room)
@@ -171,6 +194,8 @@ def push_prompt(
         library_key=library_key,
         duration_s=duration_s,
         self_commit=self_commit,
+        identity_choice=identity_choice,
+        run_item_id=run_item_id,
         opened_at=now,
     )
     emits.append(Emit("prompt.opened", prompt))
@@ -217,6 +242,7 @@ def post_card(
     reply_to_id: int | None,
     reply_to: Card | None,
     now: datetime,
+    identity: str = "named",
 ) -> tuple[Card, list[Emit]]:
     """A participant posts a request, an ask or an offer.
 
@@ -224,7 +250,13 @@ def post_card(
     given (None when nothing matched), so a target in another room is simply unknown.
     """
     _ensure_open(room, "cards")
+    _ensure_present(author)
+    if identity != "named" and not (current is not None and current.identity_choice):
+        raise Refusal("invalid", "identity_not_allowed",
+                      "This prompt asks for named cards: the facilitator has not offered a "
+                      "choice of how names are shown.")
     card = Card(
+        identity=identity,
         room_id=room.id,
         kind=kind,
         text=text,
@@ -288,10 +320,12 @@ def reply(
     if request.kind != "request":
         raise Refusal("invalid", "not_a_request", "Only a request can be answered.")
     _ensure_not_withdrawn(request)
+    _ensure_present(by)
     if not is_addressed_to(request, by):
         raise Refusal("forbidden", "not_asked",
                       "Only the person or organisation asked can answer this request.")
     request.status = answer
+    request.answer_revealed = not room.answers_held
     answer_row = Reply(card_id=request.id, by_id=by.id, answer=answer, note=note, at=now)  # type: ignore[arg-type]
     return answer_row, [Emit("card.updated", request)]
 
@@ -393,3 +427,61 @@ def moderate(
     if changed:
         emits.append(Emit("card.updated", card))
     return emits
+
+
+# --- the answer round ------------------------------------------------------------------
+
+
+def reveal(room: Room, requests: list[Card], *, _closing: bool = False) -> list[Emit]:
+    """Show held answers to the room: one request's, or all of them at once."""
+    if not _closing:
+        _ensure_not_closed(room)
+    emits = []
+    for request in requests:
+        if request.kind == "request" and not request.answer_revealed:
+            request.answer_revealed = True
+            emits.append(Emit("card.updated", request))
+    return emits
+
+
+# --- the run sheet ---------------------------------------------------------------------
+
+
+def plan(room: Room, sheet: list[RunItem], item: RunItem) -> list[Emit]:
+    """Add a step at the end of the run sheet."""
+    _ensure_not_closed(room)
+    item.room_id = room.id  # type: ignore[assignment]
+    item.position = max((i.position for i in sheet), default=0) + 1
+    return [Emit("runsheet.updated")]
+
+
+def reorder(room: Room, sheet: list[RunItem], order: list[int]) -> list[Emit]:
+    """Put the run sheet in this order; `order` must name every step exactly once."""
+    _ensure_not_closed(room)
+    if sorted(order) != sorted(i.id for i in sheet):  # type: ignore[type-var]
+        raise Refusal("invalid", "order_must_name_every_step",
+                      "Give the ids of every step on the run sheet, each once.")
+    by_id = {i.id: i for i in sheet}
+    for position, item_id in enumerate(order, start=1):
+        by_id[item_id].position = position
+    return [Emit("runsheet.updated")]
+
+
+def next_step(sheet: list[RunItem], used: set[int]) -> RunItem | None:
+    """The first step, in run-sheet order, that has not been pushed yet."""
+    for item in sorted(sheet, key=lambda i: i.position):
+        if item.id not in used:
+            return item
+    return None
+
+
+# --- leaving ---------------------------------------------------------------------------
+
+
+def leave(participant: Participant) -> list[Emit]:
+    """A participant withdraws from the room: their name is erased, not just hidden."""
+    if participant.withdrawn:
+        return []
+    participant.withdrawn = True
+    participant.name = WITHDRAWN_NAME
+    return [Emit("participant.left", participant)]

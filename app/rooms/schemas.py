@@ -11,7 +11,8 @@ Answer = Literal["yes", "no", "try", "unclear"]
 Progress = Literal["not_started", "in_progress", "done", "dropped"]
 Collects = Literal["request", "ask", "offer", "any"]
 RoomState = Literal["open", "locked", "closed"]
-CardStatus = Literal["open", "yes", "no", "try", "unclear", "accepted", "withdrawn"]
+CardStatus = Literal["open", "yes", "no", "try", "unclear", "answered", "accepted", "withdrawn"]
+Identity = Literal["named", "organisation", "anonymous"]
 
 
 def _not_blank(value: str) -> str:
@@ -49,15 +50,22 @@ class NoFields(In):
     """A command that takes no fields: any field sent is refused, like everywhere else."""
 
 
+RunBy = Text(120, blank_ok=True)
+
+
 class RoomCreate(In):
     title: Title  # type: ignore[valid-type]
     purpose: Purpose = ""  # type: ignore[valid-type]
+    run_by: RunBy = Field("", description="Who runs the meeting: shown on the join page.")  # type: ignore[valid-type]
 
 
 class RoomChange(In):
     state: RoomState | None = None
     title: Title | None = None  # type: ignore[valid-type]
     purpose: Purpose | None = None  # type: ignore[valid-type]
+    run_by: RunBy | None = None  # type: ignore[valid-type]
+    answers_held: bool | None = Field(None, description="Hold answers to requests until "
+                                      "revealed (the answer round of What I Need From You).")
 
 
 class Join(In):
@@ -71,6 +79,29 @@ class PromptPush(In):
     collects: Collects | None = None
     duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
     self_commit: bool | None = None
+    identity_choice: bool = Field(False, description="Let authors choose to be shown by "
+                                  "organisation only, or anonymously, to the room.")
+
+
+class StepIn(PromptPush):
+    """A run-sheet step: a library prompt (its text and timing unless given) or your own."""
+
+
+class StepChange(In):
+    text: PromptText | None = None  # type: ignore[valid-type]
+    collects: Collects | None = None
+    duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
+    self_commit: bool | None = None
+    identity_choice: bool | None = None
+
+
+class StepOrder(In):
+    order: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(max_length=200)
+
+
+class RevealIn(In):
+    card_id: Annotated[int, Field(ge=1, le=2**62)] | None = Field(
+        None, description="The request whose answer to show; none: every held answer.")
 
 
 class TimerSet(In):
@@ -84,6 +115,8 @@ class CardPost(In):
     to_participant_id: Id | None = None
     to_organisation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     reply_to: Id | None = None
+    identity: Identity = Field("named", description="How the room sees the author, where the "
+                               "prompt offers the choice; facilitator and organiser see all.")
 
 
 class ReplyPost(In):
@@ -110,6 +143,15 @@ class Person(BaseModel):
     organisation: str
 
 
+class Author(BaseModel):
+    """A card's author as the viewer may see them: no id or name when they chose to be
+    shown by organisation only."""
+
+    id: int | None
+    name: str | None
+    organisation: str
+
+
 class JoinedParticipant(Person):
     token: str = Field(description="The participant's token: shown once, keep it on the device.")
 
@@ -126,6 +168,8 @@ class PromptOut(BaseModel):
     library_key: str | None
     duration_s: int | None
     self_commit: bool
+    identity_choice: bool
+    run_item_id: int | None
     opened_at: str
     closed_at: str | None
 
@@ -139,7 +183,9 @@ class RoomOut(BaseModel):
     code: str
     title: str
     purpose: str
+    run_by: str
     state: RoomState
+    answers_held: bool
     seq: int
     current_prompt: PromptOut | None
     participant_count: int
@@ -169,7 +215,7 @@ class ReplyOut(BaseModel):
 
 
 class Commitment(BaseModel):
-    owner: Person | None
+    owner: Author | None
     progress: Progress
     note: str
     updated_at: str | None
@@ -180,9 +226,11 @@ class CardOut(BaseModel):
     kind: CardKind
     text: str
     status: CardStatus
+    identity: Identity
+    answer_revealed: bool
     hidden: bool
     spotlight: bool
-    author: Person | None
+    author: Author | None
     to: Target | None
     reply_to: int | None
     prompt_id: int | None
@@ -235,3 +283,31 @@ class InvalidOut(ErrorOut):
 
 class Health(BaseModel):
     status: str
+
+
+class StepOut(BaseModel):
+    id: int
+    position: int
+    library_key: str | None
+    text: str
+    collects: Collects
+    duration_s: int | None
+    self_commit: bool
+    identity_choice: bool
+
+
+class StepState(StepOut):
+    state: Literal["planned", "current", "done"]
+    used_s: int = Field(description="Seconds this step's prompt has been open so far.")
+
+
+class RunSheetOut(BaseModel):
+    steps: list[StepState]
+    next: int | None = Field(description="The step Next will push.")
+    planned_s: int
+    used_s: int
+
+
+class Mine(BaseModel):
+    participant: Person
+    cards: list[CardOut]

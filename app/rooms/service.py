@@ -22,8 +22,10 @@ from app.db import read_session, write_session
 from app.prompts.library import get_prompt
 from app.rooms import rules, views
 from app.rooms.keys import hash_secret, matches, new_secret
-from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room
+from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
+from app.rooms.privacy import PrivacyCommands
 from app.rooms.rules import Emit, Refusal
+from app.rooms.runsheet import RunSheetCommands
 from app.rooms.views import JSON
 
 Role = Literal["facilitator", "organiser", "participant"]
@@ -76,20 +78,21 @@ class Outcome:
     created: bool = False
 
 
-class RoomService:
+class RoomService(RunSheetCommands, PrivacyCommands):
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
         self.engine = engine
         self.clock = clock
 
     # --- rooms -------------------------------------------------------------------------
 
-    def create_room(self, title: str, purpose: str) -> tuple[JSON, str, str]:
+    def create_room(self, title: str, purpose: str, run_by: str = "") -> tuple[JSON, str, str]:
         """A new room with a fresh code; returns its view and the two keys (shown once)."""
         facilitator_key, organiser_key = new_secret(), new_secret()
         for _attempt in range(10):
             try:
                 with write_session(self.engine) as s:
                     room = Room(code=rules.new_room_code(), title=title, purpose=purpose,
+                                run_by=run_by,
                                 created_at=self.clock(),
                                 facilitator_key_hash=hash_secret(facilitator_key),
                                 organiser_key_hash=hash_secret(organiser_key))
@@ -104,12 +107,23 @@ class RoomService:
         with read_session(self.engine) as s:
             return self._room_json(s, self._room(s, code))
 
-    def change_room(self, code: str, token: str | None, *, state: str | None,
-                    title: str | None, purpose: str | None) -> Outcome:
+    def change_room(self, code: str, token: str | None, *, state: str | None = None,
+                    title: str | None = None, purpose: str | None = None,
+                    run_by: str | None = None, answers_held: bool | None = None) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             emits = rules.change_room(room, state=state, title=title, purpose=purpose,
+                                      run_by=run_by, answers_held=answers_held,
+                                      held=self._held(s, room),
                                       current=self._current(s, room), now=self.clock())
             return (lambda: self._room_json(s, room)), emits
+        return self._command(code, token, ("facilitator",), apply)
+
+    def reveal(self, code: str, token: str | None, card_id: int | None) -> Outcome:
+        """Show held answers: one request's, or (no card) all of them at once."""
+        def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            requests = [self._card(s, room, card_id)] if card_id else self._held(s, room)
+            emits = rules.reveal(room, requests)
+            return (lambda: [self._card_json(s, c) for c in requests]), emits
         return self._command(code, token, ("facilitator",), apply)
 
     # --- people ------------------------------------------------------------------------
@@ -128,7 +142,7 @@ class RoomService:
     def participants(self, code: str) -> list[JSON]:
         with read_session(self.engine) as s:
             room = self._room(s, code)
-            return [views.person(p) for p in self._people(s, room).values()]  # type: ignore[misc]
+            return [views.person(p) for p in self._present(s, room)]
 
     def whoami(self, code: str, token: str | None) -> Actor:
         with read_session(self.engine) as s:
@@ -138,7 +152,8 @@ class RoomService:
 
     def push_prompt(self, code: str, token: str | None, *, library_key: str | None,
                     text: str | None, collects: str | None, duration_s: int | None,
-                    self_commit: bool | None) -> Outcome:
+                    self_commit: bool | None, identity_choice: bool = False,
+                    run_item_id: int | None = None) -> Outcome:
         if library_key is not None:
             entry = get_prompt(library_key)
             if entry is None:
@@ -156,7 +171,8 @@ class RoomService:
             prompt, emits = rules.push_prompt(
                 room, current=self._current(s, room), text=text, collects=collects,
                 library_key=library_key, duration_s=duration_s,
-                self_commit=bool(self_commit), now=self.clock())
+                self_commit=bool(self_commit), identity_choice=identity_choice,
+                run_item_id=run_item_id, now=self.clock())
             s.add(prompt)
             return (lambda: views.prompt_view(prompt)), emits
         return self._command(code, token, ("facilitator",), apply, created=True)
@@ -179,7 +195,7 @@ class RoomService:
 
     def post_card(self, code: str, token: str | None, *, client_id: str, kind: str, text: str,
                   to_participant_id: int | None, to_organisation: str | None,
-                  reply_to: int | None) -> Outcome:
+                  reply_to: int | None, identity: str = "named") -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             author = actor.participant
             assert author is not None
@@ -195,7 +211,7 @@ class RoomService:
                 to_organisation=to_organisation,
                 known_organisations=self._organisations(s, room),
                 reply_to_id=reply_to, reply_to=self._card(s, room, reply_to, missing_ok=True),
-                now=self.clock())
+                identity=identity, now=self.clock())
             s.add(card)
             return (lambda: self._card_json(s, card)), emits
         outcome = self._command(code, token, ("participant",), apply)
@@ -269,7 +285,7 @@ class RoomService:
                 "room": self._room_json(s, room, participant_count=len(people)),
                 "prompt": views.prompt_view(self._current(s, room)),
                 "timer": views.timer_view(room),
-                "participants": [views.person(p) for p in people.values()],
+                "participants": [views.person(p) for p in people.values() if not p.withdrawn],
                 "cards": self._cards_json(s, room, private=private, people=people),
             }
 
@@ -286,7 +302,7 @@ class RoomService:
             for row in rows:
                 data = orjson.loads(row.data)
                 if not private:
-                    data = views.public_event_data(data, hidden_now=row.card_id in hidden)
+                    data = views.public_event_data(row.type, data, hidden_now=row.card_id in hidden)
                 frames.append(views.event_frame(row.seq, row.type, views.iso(row.at), data))  # type: ignore[arg-type]
             return frames, room.seq
 
@@ -353,6 +369,8 @@ class RoomService:
             data = {"prompt": views.prompt_view(subject)}
         elif isinstance(subject, Room):
             data = {"room": self._room_json(s, room)}
+        elif emit.type == "runsheet.updated":
+            data = {"runsheet": [views.run_item_view(i) for i in self._sheet(s, room)]}
         else:  # the timer lives on the room
             data = {"timer": views.timer_view(room)}
         s.add(Event(room_id=room.id, seq=room.seq, type=emit.type, at=now,  # type: ignore[arg-type]
@@ -394,6 +412,16 @@ class RoomService:
                           f"{article} {actor.role} cannot do this; it is for: {', '.join(roles)}.")
         return actor
 
+    def _held(self, s: Session, room: Room) -> list[Card]:
+        """Requests whose answers wait to be revealed."""
+        return list(s.exec(select(Card).where(Card.room_id == room.id, Card.kind == "request",
+                                              col(Card.answer_revealed).is_(False))
+                           .order_by(col(Card.id))))
+
+    def _sheet(self, s: Session, room: Room) -> list[RunItem]:
+        return list(s.exec(select(RunItem).where(RunItem.room_id == room.id)
+                           .order_by(col(RunItem.position))))
+
     def _current(self, s: Session, room: Room) -> Prompt | None:
         return s.exec(select(Prompt).where(Prompt.room_id == room.id,
                                            col(Prompt.closed_at).is_(None))).first()
@@ -402,7 +430,8 @@ class RoomService:
         if pid is None:
             return None
         found = s.get(Participant, pid)
-        return found if found is not None and found.room_id == room.id else None
+        here = found is not None and found.room_id == room.id and not found.withdrawn
+        return found if here else None
 
     def _card(self, s: Session, room: Room, card_id: int | None, *,
               missing_ok: bool = False) -> Card:
@@ -422,6 +451,10 @@ class RoomService:
         for key, spelling in rows:
             found.setdefault(key, spelling)
         return found
+
+    def _present(self, s: Session, room: Room) -> list[Participant]:
+        """The people still in the room: those who left are no one's target any more."""
+        return [p for p in self._people(s, room).values() if not p.withdrawn]
 
     def _people(self, s: Session, room: Room) -> dict[int, Participant]:
         rows = s.exec(select(Participant).where(Participant.room_id == room.id)
@@ -453,7 +486,8 @@ class RoomService:
         for r in replies:
             by_card.setdefault(r.card_id, []).append(r)
         people = people if people is not None else self._people(s, room)
-        return [views.card_view(c, by_card.get(c.id, []), people) for c in cards]  # type: ignore[arg-type]
+        shown = [views.card_view(c, by_card.get(c.id, []), people) for c in cards]  # type: ignore[arg-type]
+        return shown if private else [views.public_card(card) for card in shown]
 
     def _room_json(self, s: Session, room: Room, *, participant_count: int | None = None) -> JSON:
         if participant_count is None:

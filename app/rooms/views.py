@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from app.rooms.models import Card, Participant, Prompt, Reply, Room
+from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.rules import commitment_owner_id
 
 JSON = dict[str, Any]
@@ -48,6 +48,8 @@ def prompt_view(prompt: Prompt | None) -> JSON | None:
         "library_key": prompt.library_key,
         "duration_s": prompt.duration_s,
         "self_commit": prompt.self_commit,
+        "identity_choice": prompt.identity_choice,
+        "run_item_id": prompt.run_item_id,
         "opened_at": iso(prompt.opened_at),
         "closed_at": iso(prompt.closed_at),
     }
@@ -58,7 +60,9 @@ def room_view(room: Room, *, current: Prompt | None, participant_count: int) -> 
         "code": room.code,
         "title": room.title,
         "purpose": room.purpose,
+        "run_by": room.run_by,
         "state": room.state,
+        "answers_held": room.answers_held,
         "seq": room.seq,
         "current_prompt": prompt_view(current),
         "participant_count": participant_count,
@@ -92,6 +96,8 @@ def card_view(card: Card, replies: Sequence[Reply], people: Mapping[int, Partici
         "kind": card.kind,
         "text": card.text,
         "status": card.status,
+        "identity": card.identity,
+        "answer_revealed": card.answer_revealed,
         "hidden": card.hidden,
         "spotlight": card.spotlight,
         "author": person(people.get(card.author_id)),
@@ -114,12 +120,60 @@ def hidden_stub(card_id: int) -> JSON:
     return {"id": card_id, "hidden": True}
 
 
-def public_event_data(data: JSON, *, hidden_now: bool) -> JSON:
+def run_item_view(item: RunItem) -> JSON:
+    return {"id": item.id, "position": item.position, "library_key": item.library_key,
+            "text": item.text, "collects": item.collects, "duration_s": item.duration_s,
+            "self_commit": item.self_commit, "identity_choice": item.identity_choice}
+
+
+# Events only the facilitator and organiser see; the public gets their seq, not their data.
+PRIVATE_EVENTS = frozenset({"runsheet.updated"})
+
+
+def masked_author(card: JSON) -> JSON | None:
+    """The author as the room may see them, by the identity they chose."""
+    author = card.get("author")
+    identity = card.get("identity", "named")
+    if author is None or identity == "named":
+        return author
+    if identity == "organisation":
+        return {"id": None, "name": None, "organisation": author["organisation"]}
+    return None
+
+
+def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
+    """A card as the room sees it: the author only as they chose to be shown, and a held
+    answer only as "answered". `viewer` is a participant who sees their own side: their
+    own name on their cards, and their own answers while held. Unchanged cards are the
+    same object, so callers can tell nothing was masked."""
+    masked = card
+    author = card.get("author")
+    if card.get("identity", "named") != "named" and not (author and author["id"] == viewer):
+        masked = {**card, "author": masked_author(card)}
+        commitment = card.get("commitment")
+        if commitment and commitment["owner"] and author and \
+                commitment["owner"]["id"] == author["id"]:
+            masked["commitment"] = {**commitment, "owner": masked["author"]}
+    if card["kind"] == "request" and not card.get("answer_revealed", True):
+        replies = card.get("replies") or []
+        answered_by_viewer = viewer is not None and any(
+            (r.get("by") or {}).get("id") == viewer for r in replies)
+        if not answered_by_viewer:
+            masked = {**masked, "status": "answered", "replies": [], "commitment": None}
+    return masked
+
+
+def public_event_data(event_type: str, data: JSON, *, hidden_now: bool) -> JSON:
     """An event's payload as the public may see it at the time of sending."""
+    if event_type in PRIVATE_EVENTS:
+        return {}
     card = data.get("card")
-    if card is not None and (hidden_now or card.get("hidden")):
+    if card is None:
+        return data
+    if hidden_now or card.get("hidden"):
         return {"card": hidden_stub(card["id"])}
-    return data
+    public = public_card(card)
+    return data if public is card else {"card": public}
 
 
 def event_frame(seq: int, event_type: str, at: str, data: JSON) -> JSON:

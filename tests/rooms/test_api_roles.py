@@ -299,7 +299,7 @@ def test_every_kind_of_error_has_the_same_body(http: httpx.Client) -> None:
         (http.post(meeting.url("/cards/999999/withdraw"), headers=ann.auth), 404,
          "card_not_found"),
         (http.get("/api/no-such-route"), 404, "not_found"),
-        (http.delete(meeting.url()), 405, "method_not_allowed"),
+        (http.put(meeting.url(), json={}), 405, "method_not_allowed"),
         (http.post(meeting.url("/cards"), content=b'{"kind": ', headers=json_headers), 400,
          "malformed_json"),
         (http.post(meeting.url("/cards"), json={"kind": "poem"}, headers=ann.auth), 422,

@@ -41,9 +41,12 @@ NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
 
 # SPEC §3's card JSON, plus the client_id a poster uses to recognise its own card.
+# SPEC §3's card, plus client_id, and the identity choice and held-answer flag that the
+# README's additions describe.
 CARD_KEYS = {
     "id", "kind", "text", "status", "hidden", "spotlight", "author", "to", "reply_to",
     "prompt_id", "replies", "commitment", "created_at", "seq", "client_id",
+    "identity", "answer_revealed",
 }
 
 # --- building state --------------------------------------------------------------------
@@ -981,14 +984,14 @@ def test_card_view_of_a_request_answered_yes_shows_the_commitment_and_its_owner(
 def test_public_event_data_hides_the_text_of_a_hidden_card() -> None:
     card = make_card(10, "ask", sam(), hidden=True, text="Something unkind")
     data = {"card": card_view(card, [], PEOPLE)}
-    assert public_event_data(data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
-    assert public_event_data(data, hidden_now=False) == {"card": {"id": 10, "hidden": True}}
+    assert public_event_data("card.updated", data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
+    assert public_event_data("card.updated", data, hidden_now=False) == {"card": {"id": 10, "hidden": True}}
 
 
 def test_public_event_data_hides_a_card_hidden_since_the_event() -> None:
     """An event recorded while the card was visible, replayed after it was hidden."""
     data = {"card": card_view(make_card(10, "ask", sam(), text="Something unkind"), [], PEOPLE)}
-    assert public_event_data(data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
+    assert public_event_data("card.updated", data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
 
 
 @pytest.mark.parametrize(
@@ -1003,7 +1006,7 @@ def test_public_event_data_hides_a_card_hidden_since_the_event() -> None:
 )
 def test_public_event_data_leaves_everything_else_untouched(data: dict[str, Any]) -> None:
     expected = copy.deepcopy(data)
-    assert public_event_data(data, hidden_now=False) == expected
+    assert public_event_data("card.updated", data, hidden_now=False) == expected
 
 
 def test_the_rules_module_names_what_the_spec_names() -> None:
