@@ -43,7 +43,8 @@ async def _room_page(request: Request, service: ServiceDep, settings: SettingsDe
         return page(request, "not_found.html", status_code=404, code=code)
     join_url = f"{public_origin(request, settings)}/r/{room['code']}"
     return page(request, template, room=room, join_url=join_url,
-                join_host=join_url.split("://", 1)[-1], qr_svg=join_qr_svg(join_url))
+                join_host=join_url.split("://", 1)[-1], qr_svg=join_qr_svg(join_url),
+                retention_days=settings.retention_days)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -61,6 +62,12 @@ async def phone(request: Request, code: str, service: ServiceDep,
 async def board(request: Request, code: str, service: ServiceDep,
                 settings: SettingsDep) -> HTMLResponse:
     return await _room_page(request, service, settings, code, "board.html")
+
+
+@router.get("/r/{code}/report", response_class=HTMLResponse)
+async def report(request: Request, code: str, service: ServiceDep,
+                 settings: SettingsDep) -> HTMLResponse:
+    return await _room_page(request, service, settings, code, "report.html")
 
 
 @router.get("/r/{code}/facilitate", response_class=HTMLResponse)

@@ -1,7 +1,7 @@
 // One way to draw a card, shared by the board, the console and the phone, so a request
 // looks like a request wherever it appears. Kinds differ by colour AND by icon and word.
 
-import { ANSWER_LABEL, PROGRESS_LABEL, KIND_LABEL, h, personLabel, orgChip } from "./dom.js";
+import { ANSWER_LABEL, PROGRESS_LABEL, KIND_LABEL, h, personLabel, personName, orgChip } from "./dom.js";
 
 const KIND_ICON = { request: "→", ask: "?", offer: "+" };
 
@@ -12,9 +12,13 @@ export function kindBadge(kind) {
     h("span", { text: KIND_LABEL[kind] }));
 }
 
-/** A request's answer as a badge, or null while unanswered. */
+/** A request's answer as a badge; "Answered" while the answer is held; null while open. */
 export function answerBadge(card) {
-  if (card.kind !== "request" || !ANSWER_LABEL[card.status]) return null;
+  if (card.kind !== "request") return null;
+  if (card.status === "answered") {
+    return h("span", { class: "answer answer-held", text: "Answered — to be revealed" });
+  }
+  if (!ANSWER_LABEL[card.status]) return null;
   return h("span", { class: `answer answer-${card.status}`, text: ANSWER_LABEL[card.status] });
 }
 
@@ -52,12 +56,12 @@ export function renderCard(card, options = {}) {
     const parent = options.store.cards.get(card.reply_to);
     if (parent) {
       inReplyTo = h("p", { class: "card-context" },
-        h("span", { text: `In reply to ${parent.author ? parent.author.name : "a card"}: ` }),
+        h("span", { text: `In reply to ${personName(parent.author)}: ` }),
         h("q", { text: parent.text }));
     }
   }
   return h("article", { class: classes.join(" "), dataset: { cardId: String(card.id) },
-                        attrs: { "aria-label": `${KIND_LABEL[card.kind]} from ${card.author ? card.author.name : "someone"}` } },
+                        attrs: { "aria-label": `${KIND_LABEL[card.kind]} from ${personName(card.author)}` } },
     h("header", { class: "card-head" },
       kindBadge(card.kind),
       answerBadge(card),

@@ -54,12 +54,24 @@ export function orgChip(organisation, props = {}) {
   return chip;
 }
 
-/** "Sam" with their organisation chip beside. */
+/** "Sam" with their organisation chip beside; an author who chose to be shown by
+ * organisation only has no name ("Someone from" the chip); an anonymous one is null. */
 export function personLabel(person, props = {}) {
-  if (!person) return h("span", { class: "person", text: "someone" });
-  return h("span", { class: `person ${props.class || ""}`.trim() },
+  const classes = `person ${props.class || ""}`.trim();
+  if (!person) return h("span", { class: `${classes} is-anonymous`, text: "Anonymous" });
+  if (!person.name) {
+    return h("span", { class: `${classes} is-anonymous` },
+      h("span", { class: "person-name", text: "Someone from" }), orgChip(person.organisation));
+  }
+  return h("span", { class: classes },
     h("span", { class: "person-name", text: person.name }),
     orgChip(person.organisation));
+}
+
+/** How a person is called in a sentence: "Sam", "someone from NHS CCG", "someone". */
+export function personName(person) {
+  if (!person) return "someone";
+  return person.name || (person.organisation ? `someone from ${person.organisation}` : "someone");
 }
 
 // How long an announcement stays in the live region: long enough to be read out, short

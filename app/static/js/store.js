@@ -9,6 +9,7 @@ export class RoomStore {
     this.participants = new Map();  // id -> {id, name, organisation}
     this.cards = new Map();         // id -> card JSON (SPEC §3), in arrival order
     this.seq = 0;
+    this.runsheet = null;
     this.listeners = new Set();
   }
 
@@ -43,6 +44,14 @@ export class RoomStore {
       case "participant.joined":
         this.participants.set(data.participant.id, data.participant);
         if (this.room) this.room = { ...this.room, participant_count: this.participants.size };
+        break;
+      case "participant.left":
+        // Their name is erased; the cards that named them follow as card.updated events.
+        this.participants.delete(data.participant.id);
+        break;
+      case "runsheet.updated":
+        // Private views get the plan; the public gets the seq and an empty payload.
+        if (data.runsheet) this.runsheet = data.runsheet;
         break;
       case "prompt.opened":
         this.prompt = data.prompt;
