@@ -134,6 +134,7 @@ export function connectionIndicator(el) {
     reconnecting: "Reconnecting…",
     offline: "Offline",
     denied: "Key not valid",
+    deleted: "Room deleted",
   };
   return (state) => {
     el.dataset.state = state;

@@ -9,6 +9,7 @@ const MAX_DELAY_MS = 15000;
 const STALE_AFTER_HIDDEN_MS = 20000;
 
 export const CLOSE_BAD_KEY = 4401;
+export const CLOSE_ROOM_GONE = 4404;
 
 /**
  * Connect to a room's stream.
@@ -16,7 +17,8 @@ export const CLOSE_BAD_KEY = 4401;
  * @param {object} handlers
  *   onSnapshot(frame)  a whole room (first, and after any resync)
  *   onEvent(frame)     one event frame, each seq once, in order
- *   onStatus(state)    "connecting" | "live" | "reconnecting" | "offline" | "denied"
+ *   onStatus(state)    "connecting" | "live" | "reconnecting" | "offline" | "denied" |
+ *                      "deleted" (the room was deleted: it will not reconnect)
  * @param {object} [options] { key: a facilitator/organiser key for the private view }
  * @returns {{close(): void, reconnectNow(): void, get seq(): number|null}}
  */
@@ -67,9 +69,9 @@ export function connect(code, handlers, options = {}) {
     ws.onclose = (event) => {
       if (ws !== socket) return;
       socket = null;
-      if (event.code === CLOSE_BAD_KEY) {
+      if (event.code === CLOSE_BAD_KEY || event.code === CLOSE_ROOM_GONE) {
         stopped = true;
-        status("denied");
+        status(event.code === CLOSE_BAD_KEY ? "denied" : "deleted");
         return;
       }
       schedule();
