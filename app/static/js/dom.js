@@ -41,7 +41,9 @@ export function orgHue(name) {
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
   hash ^= hash >>> 16;
-  return (hash >>> 0) % 360;
+  // Twelve hues 30° apart: two organisations either share a colour or differ clearly,
+  // never by a shade the eye cannot tell (the name still says which is which).
+  return ((hash >>> 0) % 12) * 30;
 }
 
 /** The organisation's colour swatch and name; the name carries the meaning, not the colour. */
