@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from app.config import get_settings
 
 
+class _NoFrameContents(logging.Filter):
+    """websockets logs every frame's contents at debug level, and a client's `auth` frame
+    carries a key: keys never reach the logs, so frame contents do not either."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno <= logging.DEBUG and str(record.msg).startswith(("< ", "> ")))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    logging.getLogger("uvicorn.error").addFilter(_NoFrameContents())
 
     settings = get_settings()
     if args.workers > 1 and not settings.redis_url:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -48,10 +49,35 @@ async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
     return error(422, "invalid_input", f"{first['field']}: {first['message']}", errors=problems)
 
 
-async def _http(_request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail = "The body is not valid JSON." if exc.status_code == 400 else str(exc.detail)
-    return error(exc.status_code, CODE_OF.get(exc.status_code, "error"), detail)
+    response = error(exc.status_code, CODE_OF.get(exc.status_code, "error"), detail)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
+    return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path answers (Starlette names only the first
+    route's, and several routes share a path here), read from the OpenAPI document."""
+    methods: set[str] = set()
+    for pattern, verbs in _path_methods(request.app):
+        if pattern.fullmatch(request.url.path):
+            methods |= verbs
+    return sorted(methods)
+
+
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+    cached = getattr(app.state, "path_methods", None)
+    if cached is None:
+        cached = [
+            (re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))),
+             {verb.upper() for verb in operations})
+            for path, operations in app.openapi()["paths"].items()
+        ]
+        app.state.path_methods = cached
+    return cached  # type: ignore[no-any-return]
 
 
 async def _rate_limited(_request: Request, exc: Exception) -> JSONResponse:

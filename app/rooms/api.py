@@ -28,7 +28,9 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
             for status in statuses}
 
 
-router = APIRouter(prefix="/api", responses=errors(422, 413, 429))
+router = APIRouter(prefix="/api", responses=errors(400, 413, 422, 429))
+# Routes open to anyone with the code that also take a key (for the private view).
+KEY_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
 
 
 async def run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
@@ -150,7 +152,7 @@ async def post_card(code: Code, body: s.CardPost, token: Credential, response: R
 
 
 @router.get("/rooms/{code}/cards", response_model=list[s.CardOut],
-            responses=errors(401, 404), tags=["cards"])
+            responses=errors(401, 404), tags=["cards"], openapi_extra=KEY_OPTIONAL)
 async def cards(code: Code, token: Credential, service: ServiceDep) -> Any:
     """The cards on the board, oldest first; with a facilitator or organiser key, hidden
     and withdrawn ones too."""
@@ -207,7 +209,7 @@ async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Cre
 
 
 @router.get("/rooms/{code}/events", response_model=s.EventPage,
-            responses=errors(401, 404), tags=["stream"])
+            responses=errors(401, 404), tags=["stream"], openapi_extra=KEY_OPTIONAL)
 async def events(code: Code, token: Credential, service: ServiceDep,
                  after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Any:
     """Every event after `after`, in order; as the public may see them, or, with a

@@ -12,7 +12,7 @@ from app.rooms import schemas as s
 from app.rooms.api import Code, errors, run
 from app.rooms.deps import Credential, HubDep, ServiceDep
 
-router = APIRouter(prefix="/api", responses=errors(422, 413, 429))
+router = APIRouter(prefix="/api", responses=errors(400, 413, 422, 429))
 StepId = Annotated[int, Path(ge=1, le=2**62)]
 REFUSALS = errors(401, 403, 404, 409)
 

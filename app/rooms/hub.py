@@ -42,6 +42,10 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+# A room's memory window is bounded in size as well as in events: replay further back
+# comes from the database.
+MAX_WINDOW_CHARS = 8 * 1024 * 1024
+
 # A batch frame stays modest, so that no client needs a large message limit to read it.
 MAX_BATCH_CHARS = 256 * 1024
 
@@ -156,6 +160,7 @@ class Feed:
     last_seq: int
     subscribers: set[Subscriber] = field(default_factory=set)
     window: deque[Entry] = field(default_factory=deque)
+    window_chars: int = 0
     early: dict[int, RecordedEvent] = field(default_factory=dict)
     hidden: set[int] = field(default_factory=set)
     gap_task: asyncio.Task[None] | None = None
@@ -421,14 +426,17 @@ class Hub:
         if event.type == "participant.left":
             # Their name was erased from the stored events: replays must come from there.
             feed.window.clear()
+            feed.window_chars = 0
         entry = Entry(event.seq, event.type, event.at, event.card_id, data, "", "")
         entry.private = _dumps(views.event_frame(event.seq, event.type, event.at, data))
         entry.public = self._public_frame(entry, hidden_now=False)
         private, public = entry.private, entry.public
         feed.last_seq = event.seq
         feed.window.append(entry)
-        if len(feed.window) > self.window_size:
-            feed.window.popleft()
+        feed.window_chars += len(entry.private)
+        while feed.window and (len(feed.window) > self.window_size
+                               or feed.window_chars > MAX_WINDOW_CHARS):
+            feed.window_chars -= len(feed.window.popleft().private)
         for sub in list(feed.subscribers):
             if not sub.ready:
                 sub.held.append((event.seq, private, public))

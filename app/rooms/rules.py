@@ -27,6 +27,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 COMMITTING_ANSWERS = ("yes", "try")
 IDENTITIES = ("named", "organisation", "anonymous")
+# Every card event carries all of a request's answers: a bound keeps those events small.
+MAX_ANSWERS = 20
 WITHDRAWN_NAME = "A participant"
 
 RefusalKind = Literal["invalid", "unauthorised", "forbidden", "not_found", "conflict"]
@@ -313,10 +315,15 @@ def is_addressed_to(request: Card, person: Participant) -> bool:
 
 
 def reply(
-    room: Room, request: Card, *, by: Participant, answer: str, note: str, now: datetime
+    room: Room, request: Card, *, by: Participant, answer: str, note: str, now: datetime,
+    answered_before: int = 0,
 ) -> tuple[Reply, list[Emit]]:
-    """The person asked answers; the latest answer is the request's status."""
+    """The person asked answers; the latest answer is the request's status.
+    `answered_before`: how many answers the request already has."""
     _ensure_not_closed(room)
+    if answered_before >= MAX_ANSWERS:
+        raise Refusal("conflict", "too_many_answers",
+                      f"This request has been answered {MAX_ANSWERS} times: the latest stands.")
     if request.kind != "request":
         raise Refusal("invalid", "not_a_request", "Only a request can be answered.")
     _ensure_not_withdrawn(request)

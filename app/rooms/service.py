@@ -228,8 +228,11 @@ class RoomService(RunSheetCommands, PrivacyCommands):
               note: str) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             card = self._card(s, room, card_id)
+            answered_before = s.exec(select(func.count()).select_from(Reply)
+                                     .where(Reply.card_id == card.id)).one()
             answer_row, emits = rules.reply(room, card, by=actor.participant,  # type: ignore[arg-type]
-                                            answer=answer, note=note, now=self.clock())
+                                            answer=answer, note=note, now=self.clock(),
+                                            answered_before=answered_before)
             s.add(answer_row)
             return (lambda: self._card_json(s, card)), emits
         return self._command(code, token, ("participant",), apply)

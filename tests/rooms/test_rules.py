@@ -1015,3 +1015,25 @@ def test_the_rules_module_names_what_the_spec_names() -> None:
     assert rules.ANSWERS == ("yes", "no", "try", "unclear")
     assert rules.PROGRESS == ("not_started", "in_progress", "done", "dropped")
     assert rules.COLLECTS == ("request", "ask", "offer", "any")
+
+
+def test_a_request_takes_at_most_twenty_answers() -> None:
+    """Each card event carries every answer: the bound keeps those events small."""
+    request = request_to(sam(), person=alex())
+    reply(make_room(), request, by=alex(), answer="no", note="", now=NOW, answered_before=19)
+    assert request.status == "no"
+    with refused("conflict", "too_many_answers"):
+        reply(make_room(), request, by=alex(), answer="yes", note="", now=NOW,
+              answered_before=20)
+    assert request.status == "no"
+
+
+def test_a_held_answer_is_not_revealed_until_the_facilitator_says() -> None:
+    room = make_room()
+    room.answers_held = True
+    request = request_to(sam(), person=alex())
+    reply(room, request, by=alex(), answer="yes", note="", now=NOW)
+    assert (request.status, request.answer_revealed) == ("yes", False)
+    assert [e.type for e in rules.reveal(room, [request])] == ["card.updated"]
+    assert request.answer_revealed
+    assert rules.reveal(room, [request]) == []

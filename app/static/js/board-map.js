@@ -1,12 +1,14 @@
 // The who-asked-whom map (DESIGN "Board"): organisations in a ring, requests between
 // them as arrows. Each answer gets its own arrow, coloured AND labelled ("2 yes"), so
-// colour is never the only signal; a visually-hidden table says the same in words.
+// colour is never the only signal; a visually-hidden table says the same in words. A held
+// answer counts as "answered" (one neutral colour) and never says which answer it is.
 
 import { h, fill, orgHue } from "./dom.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-export const STATUSES = ["open", "yes", "try", "no", "unclear"];
-const STATUS_WORD = { open: "waiting", yes: "yes", try: "try", no: "no", unclear: "unclear" };
+export const STATUSES = ["open", "answered", "yes", "try", "no", "unclear"];
+const STATUS_WORD = { open: "waiting", answered: "answered", yes: "yes", try: "try", no: "no",
+                      unclear: "unclear" };
 // Map text is sized in "1080p pixels"; the viewBox follows the box, so it scales with the board.
 const LABEL_CHARS = 15;
 

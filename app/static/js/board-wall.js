@@ -47,10 +47,16 @@ export class Wall {
     this.el = el;
     this.cache = new Map();   // card id -> {sig, el}: unchanged cards keep their element
     this.fresh = new Set();   // ids that arrived live and still get the arriving animation
+    this.revealed = new Set(); // requests whose held answer was just revealed
   }
 
   markFresh(id) {
     this.fresh.add(id);
+  }
+
+  /** A held answer is now shown: its card glows briefly, with all revealed together. */
+  markRevealed(id) {
+    this.revealed.add(id);
   }
 
   article(card, placement) {
@@ -62,6 +68,12 @@ export class Wall {
     if (this.fresh.delete(card.id)) {
       el.classList.add("arriving");
       el.addEventListener("animationend", () => el.classList.remove("arriving"), { once: true });
+    }
+    if (this.revealed.has(card.id)) {
+      el.classList.add("just-revealed");
+      el.addEventListener("animationend", (event) => {
+        if (event.animationName === "reveal-glow") el.classList.remove("just-revealed");
+      });
     }
     this.cache.set(card.id, { sig, el });
     return el;
@@ -89,6 +101,8 @@ export class Wall {
       columns[shortest].append(cardGroup(item, article));
       heights[shortest] = columns[shortest].offsetHeight;
     }
+    // A revealed card out of sight must not glow later, when it scrolls into view.
+    this.revealed.clear();
     return items.length;
   }
 }

@@ -23,13 +23,18 @@ let roomState = null;
 let joinChoice = null;       // null: automatic size; true/false: chosen with J
 let shownCommitments = null;
 let serverBehindMs = null;   // how far the server's clock is behind ours (see noteServerTime)
+let revealedNow = [];        // requests whose held answers were revealed since the last render
+let deleted = false;         // the room was deleted: the board says so and stops
 
 // --- words ------------------------------------------------------------------------------
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
+/** Words for a person as the room sees them: an anonymous author is null, and one shown
+ * by organisation only has no name. */
 function who(person) {
-  if (!person) return "someone";
+  if (!person) return "someone, anonymously";
+  if (!person.name) return person.organisation ? `someone from ${person.organisation}` : "someone";
   return person.organisation ? `${person.name} (${person.organisation})` : person.name;
 }
 
@@ -72,6 +77,16 @@ function onCard(change) {
     announce(describe(card));
     return;
   }
+  if (before && before.status === "answered" && card.status !== "answered") {
+    // A held answer revealed: announced with the others revealed at the same moment.
+    wall.markRevealed(card.id);
+    revealedNow.push(card);
+    return;
+  }
+  if (card.status === "answered" && before && before.status !== "answered") {
+    announce(`The request from ${who(card.author)} has been answered. The answer will be revealed later.`);
+    return;
+  }
   const reply = card.replies && card.replies[card.replies.length - 1];
   if (reply && before && (before.replies || []).length !== card.replies.length) {
     announce(`${who(reply.by)} answered the request from ${who(card.author)}: ${ANSWER_LABEL[reply.answer]}`);
@@ -107,6 +122,8 @@ store.subscribe((change) => {
       announce(`New prompt: ${change.data.prompt.text}`);
       break;
     case "participant.joined":
+    case "participant.left":
+    case "runsheet.updated":
     case "prompt.closed":
     case "timer.started":
     case "timer.stopped":
@@ -159,6 +176,7 @@ function renderNow(room, commitments) {
   }
   $("prompt-kicker").textContent = kicker;
   $("prompt-text").textContent = text;
+  $("round-note").hidden = closed || !room.answers_held;
   const note = $("closing-note");
   note.hidden = !closed;
   note.textContent = closed ? `The room leaves with ${plural(commitments, "commitment", "commitments")}.` : "";
@@ -199,9 +217,42 @@ function renderSpotlight() {
   fill($("spotlight-card"), cardGroup(item, (c) => renderCard(c, { large: true })));
 }
 
+/** "Reveal shows them all at once": one announcement for the answers revealed together. */
+function announceRevealed() {
+  if (!revealedNow.length) return;
+  if (revealedNow.length === 1) {
+    const card = revealedNow[0];
+    const reply = card.replies && card.replies[card.replies.length - 1];
+    announce(`Answer revealed: ${reply ? who(reply.by) : target(card)} to ${who(card.author)}: `
+             + `${ANSWER_LABEL[card.status] || card.status}`);
+  } else {
+    announce(`${revealedNow.length} answers revealed`);
+  }
+  revealedNow = [];
+}
+
+function renderLegend() {
+  // The "answered" colour matters only in an answer round, or while some answer is held.
+  const held = Boolean(store.room.answers_held)
+    || store.visibleCards().some((c) => c.kind === "request" && c.status === "answered");
+  $("legend-answered").hidden = !held;
+}
+
+/** The room was deleted: nothing more will come, and the wall says so plainly. */
+function showDeleted() {
+  if (deleted) return;
+  deleted = true;
+  document.body.classList.add("is-deleted");
+  for (const el of [$("stage"), $("side"), $("spotlight")]) el.inert = true;
+  $("spotlight").hidden = true;
+  $("deleted").hidden = false;
+  document.title = "Room deleted · Askroom";
+  announce("This room has been deleted");
+}
+
 function render() {
   const room = store.room;
-  if (!room) return;
+  if (!room || deleted) return;
   const cards = store.visibleCards();
   const commitments = store.commitments().length;
   renderBand(room);
@@ -211,8 +262,10 @@ function render() {
   const total = wall.render(store);
   $("wall-empty").hidden = total > 0;
   drawMap($("map"), store, remPx() / 16);
+  renderLegend();
   renderSpotlight();
   renderTimer();
+  announceRevealed();
 }
 
 let pending = false;
@@ -318,19 +371,24 @@ window.addEventListener("resize", scheduleRender);
 
 // --- the live connection ----------------------------------------------------------------
 
+const setConn = connectionIndicator($("conn"));
 const handlers = {
   onSnapshot: (frame) => store.applySnapshot(frame),
   onEvent: (frame) => {
     noteServerTime(frame);
     store.applyEvent(frame);
   },
-  onStatus: connectionIndicator($("conn")),
+  onStatus: (state) => {
+    setConn(state);
+    if (state === "deleted") showDeleted();
+  },
 };
 let live = connect(code, handlers);
 // Back online, the old socket may look open yet have lost frames while the network was
 // away, and live.js only says "live" again when a frame arrives. A fresh connection
 // brings a snapshot at once: the board is whole and honest (cards are keyed by id).
 window.addEventListener("online", () => {
+  if (deleted) return;  // a deleted room has nothing to reconnect to
   live.close();
   live = connect(code, handlers);
 });

@@ -1,10 +1,18 @@
 // The console's centre: a live mirror of the board, newest first, with moderation on each
 // card (hide / unhide, spotlight / end spotlight). Hidden cards show only here, marked.
+// The console sees every author by name, and each answer while it is held; it marks what
+// the room sees otherwise, and runs the answer round (hold, reveal one, reveal all).
 
-import { announce, fill, h, KIND_LABEL } from "./dom.js";
+import { announce, fill, h, ANSWER_LABEL, KIND_LABEL } from "./dom.js";
 import { renderCard } from "./cards.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** A request answered while answers are held: the console sees the answer, the room not. */
+export const isHeld = (c) => c.kind === "request" && c.answer_revealed === false
+  && Boolean(ANSWER_LABEL[c.status]) && c.status !== "withdrawn";
+
+const SHOWN_AS = { organisation: "organisation only", anonymous: "anonymous" };
 
 const FILTERS = [
   { key: "all", label: "All", test: (c) => c.status !== "withdrawn" },
@@ -12,6 +20,7 @@ const FILTERS = [
   { key: "ask", label: "Asks", test: (c) => c.kind === "ask" && c.status !== "withdrawn" },
   { key: "offer", label: "Offers", test: (c) => c.kind === "offer" && c.status !== "withdrawn" },
   { key: "commitment", label: "Commitments", test: (c) => c.commitment && c.status !== "withdrawn" },
+  { key: "held", label: "To reveal", test: isHeld },
   { key: "hidden", label: "Hidden", test: (c) => c.hidden && c.status !== "withdrawn" },
   { key: "withdrawn", label: "Withdrawn", test: (c) => c.status === "withdrawn" },
 ];
@@ -34,6 +43,11 @@ export function setUpCards(ctx) {
     else announce(change.spotlight ? "Spotlighted on the board" : "Spotlight ended");
   }
 
+  async function reveal(card, button) {
+    const result = await ctx.busy(button, () => ctx.call("POST", "/reveal", { card_id: card.id }));
+    if (result && result.ok) announce(`Answer revealed on the board: ${describe(card)}`);
+  }
+
   function actions(card) {
     if (ctx.role !== "facilitator" || card.status === "withdrawn") return [];
     const canAct = ctx.canAct();
@@ -51,7 +65,13 @@ export function setUpCards(ctx) {
                "aria-label": `${card.spotlight ? "End spotlight on" : "Spotlight"} ${who}` },
       on: { click: (event) => moderate(card, { spotlight: !card.spotlight }, event.currentTarget) },
     });
-    return [spotlight, hide];
+    const revealButton = isHeld(card) ? h("button", {
+      class: "btn btn-small btn-reveal", text: "Reveal",
+      attrs: { type: "button", disabled: !canAct, "data-action": "reveal",
+               "aria-label": `Reveal the answer to the ${who}` },
+      on: { click: (event) => reveal(card, event.currentTarget) },
+    }) : null;
+    return [revealButton, spotlight, hide];
   }
 
   function draw(card) {
@@ -66,6 +86,18 @@ export function setUpCards(ctx) {
       el.querySelector(".card-head").append(
         h("span", { class: "muted", text: "Not on the board" }));
     }
+    if (isHeld(card)) {
+      el.classList.add("is-held");
+      el.querySelector(".card-head").append(
+        h("span", { class: "flag flag-held", text: "Held: the board shows “answered”" }));
+    }
+    // The console always names the author; the room sees them as they chose.
+    if (SHOWN_AS[card.identity]) {
+      el.querySelector(".card-route").after(
+        h("p", { class: "shown-as" },
+          h("span", { class: "shown-icon", attrs: { "aria-hidden": "true" } }),
+          h("span", { text: `Shown to the room as: ${SHOWN_AS[card.identity]}` })));
+    }
     return el;
   }
 
@@ -73,7 +105,8 @@ export function setUpCards(ctx) {
     const cards = [...ctx.store.cards.values()];
     return FILTERS.map((f) => {
       const count = cards.filter(f.test).length;
-      if (count === 0 && (f.key === "hidden" || f.key === "withdrawn") && filter !== f.key) return null;
+      const occasional = f.key === "hidden" || f.key === "withdrawn" || f.key === "held";
+      if (count === 0 && occasional && filter !== f.key) return null;
       return h("button", {
         class: "filter", dataset: { filter: f.key },
         attrs: { type: "button", "aria-pressed": String(filter === f.key) },
@@ -154,10 +187,55 @@ export function setUpCards(ctx) {
       if (again) again.focus();
     }
     spotlightStrip();
+    answerRound();
 
     if (change.type === "snapshot") ready = true;
     else if (ready && change.type === "card.created" && change.card) {
       announce(`New ${describe(change.card)}: ${change.card.text}`);
+    }
+  }
+
+  // --- the answer round (right column) ------------------------------------------------
+
+  const hold = $("hold-answers");
+  const revealAll = $("reveal-all");
+  hold.addEventListener("change", async () => {
+    const held = hold.checked;
+    const result = await ctx.call("PATCH", "", { answers_held: held });
+    if (result.ok) {
+      announce(held ? "Answers are held: the board shows “answered” until you reveal them"
+                    : "Answers are no longer held: every answer is on the board");
+    } else {
+      hold.checked = !held;
+    }
+  });
+  revealAll.addEventListener("click", async () => {
+    if (revealAll.getAttribute("aria-disabled") === "true") return;
+    const result = await ctx.busy(revealAll, () => ctx.call("POST", "/reveal", {}));
+    if (result && result.ok) {
+      const n = result.data.length;
+      announce(n ? `${n} ${n === 1 ? "answer" : "answers"} revealed on the board` : "Nothing to reveal");
+    }
+  });
+
+  function answerRound() {
+    const room = ctx.store.room;
+    if (!room) return;
+    const waiting = [...ctx.store.cards.values()].filter(isHeld).length;
+    hold.checked = Boolean(room.answers_held);
+    hold.disabled = !ctx.canAct();
+    const words = waiting
+      ? `${waiting} ${waiting === 1 ? "answer" : "answers"} waiting to be revealed`
+      : room.answers_held ? "No answers waiting yet" : "";
+    const count = $("held-count");
+    if (count.textContent !== words) count.textContent = words;
+    count.hidden = !words;
+    $("answers-state").textContent = room.answers_held ? "Answers are held" : "Answers show as they come";
+    $("answers-state").dataset.held = String(Boolean(room.answers_held));
+    revealAll.hidden = !waiting && !room.answers_held;
+    revealAll.disabled = !ctx.canAct();
+    if (revealAll.getAttribute("aria-busy") !== "true") {
+      revealAll.setAttribute("aria-disabled", String(!waiting));
     }
   }
 

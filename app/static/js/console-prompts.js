@@ -32,17 +32,27 @@ export function setUpPrompts(ctx) {
     return result;
   }
 
+  /** A library prompt as pushed or planned: with the console-wide choice of names. */
+  const fromLibrary = (entry) => ({ library_key: entry.key,
+                                    identity_choice: $("library-identity").checked });
+
   function libraryEntry(entry) {
     const pushButton = h("button", {
       class: "btn btn-small btn-push", text: "Push",
       attrs: { type: "button", "aria-label": `Push “${entry.title}”`, "data-facilitator-only": true },
-      on: { click: () => push({ library_key: entry.key }, pushButton, entry.title) },
+      on: { click: () => push(fromLibrary(entry), pushButton, entry.title) },
     });
-    buttons.push(pushButton);
+    const planButton = h("button", {
+      class: "btn btn-small btn-plan", text: "Plan",
+      attrs: { type: "button", "aria-label": `Plan “${entry.title}” (add to the run sheet)`,
+               "data-facilitator-only": true },
+      on: { click: () => ctx.plan(fromLibrary(entry), planButton, entry.title) },
+    });
+    buttons.push(pushButton, planButton);
     return h("li", { class: "lib-item", dataset: { key: entry.key } },
       h("div", { class: "lib-head" },
         h("h4", { class: "lib-title", text: entry.title }),
-        pushButton),
+        h("div", { class: "lib-buttons" }, planButton, pushButton)),
       h("p", { class: "lib-meta" },
         h("span", { class: `collects collects-${entry.collects}`,
                     text: COLLECTS_LABEL[entry.collects] }),
@@ -73,9 +83,10 @@ export function setUpPrompts(ctx) {
       return;
     }
     library = result.data;
+    ctx.library = library;
     status.hidden = true;
     fill($("library"), library.map(libraryEntry));
-    render();
+    ctx.rerender();  // the run sheet names library steps by their titles
   }
 
   // --- the prompt now on the board ----------------------------------------------------
@@ -87,6 +98,8 @@ export function setUpPrompts(ctx) {
         "No prompt is open. Push one from the library, or write your own below.");
     }
     const from = prompt.library_key && library.find((e) => e.key === prompt.library_key);
+    const steps = ctx.sheet ? ctx.sheet.steps : [];
+    const stepAt = prompt.run_item_id ? steps.findIndex((s) => s.id === prompt.run_item_id) : -1;
     const timerRunning = ctx.store.timer && ctx.store.timer.ends_at;
     const startTimer = prompt.duration_s && !timerRunning ? h("button", {
       class: "btn btn-small", text: `Start ${minutes(prompt.duration_s)} timer`,
@@ -114,7 +127,11 @@ export function setUpPrompts(ctx) {
                     text: COLLECTS_LABEL[prompt.collects] }),
         prompt.duration_s ? h("span", { text: ` · ${minutes(prompt.duration_s)}` }) : null,
         prompt.self_commit ? h("span", { class: "flag", text: "Offers are commitments" }) : null),
+      prompt.identity_choice
+        ? h("p", { class: "option-note", text: "People choose how their name is shown" }) : null,
       from ? h("p", { class: "current-from", text: `From the library: ${from.title}` }) : null,
+      stepAt >= 0 ? h("p", { class: "current-from",
+                             text: `Step ${stepAt + 1} of ${steps.length} on the run sheet` }) : null,
       h("div", { class: "current-actions" }, startTimer, closeButton));
   }
 
@@ -147,30 +164,51 @@ export function setUpPrompts(ctx) {
     });
     minutesInput.addEventListener("input", () => minutesInput.removeAttribute("aria-invalid"));
 
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    /** The prompt as typed, or null (the problem shown) when it cannot be sent. */
+    function typed() {
       error.hidden = true;
       if (!text.value.trim()) {
         fail("Write the prompt first: it is what people see on their phones and the board.", text);
-        return;
+        return null;
       }
       const body = { text: text.value.trim(), collects: $("custom-collects").value,
-                     self_commit: $("custom-commit").checked };
+                     self_commit: $("custom-commit").checked,
+                     identity_choice: $("custom-identity").checked };
       if (minutesInput.value !== "" || minutesInput.validity.badInput) {
         const value = Number(minutesInput.value);
         if (!Number.isInteger(value) || value < 1 || value > 1440) {
           fail("Duration: a whole number of minutes from 1 to 1440, or leave it empty.", minutesInput);
-          return;
+          return null;
         }
         body.duration_s = value * 60;
       }
+      return body;
+    }
+
+    function done() {
+      form.reset();
+      count.textContent = "Up to 280 characters.";
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = typed();
+      if (!body) return;
       const result = await ctx.busy(submit,
                                     () => ctx.call("POST", "/prompts", body, { errorEl: error }));
       if (result && result.ok) {
         announce(`Pushed to the board: ${body.text}`);
-        form.reset();
-        count.textContent = "Up to 280 characters.";
+        done();
       }
+    });
+
+    const planButton = $("custom-plan");
+    buttons.push(planButton);
+    planButton.addEventListener("click", async () => {
+      const body = typed();
+      if (!body) return;
+      const result = await ctx.plan(body, planButton, body.text, { errorEl: error });
+      if (result && result.ok) done();
     });
   }
 
@@ -179,8 +217,9 @@ export function setUpPrompts(ctx) {
   /** Re-draw the current prompt only when it changes, and keep the keyboard's place in it. */
   function renderCurrent() {
     const { prompt, timer } = ctx.store;
+    const steps = ctx.sheet ? ctx.sheet.steps : [];
     const signature = JSON.stringify([prompt && prompt.id, timer && timer.ends_at, ctx.role,
-                                      ctx.canAct(), library.length]);
+                                      ctx.canAct(), library.length, steps.map((s) => s.id)]);
     if (signature === drawn) return;
     drawn = signature;
     const panel = $("current-prompt");
@@ -200,6 +239,7 @@ export function setUpPrompts(ctx) {
       item.classList.toggle("is-current", item.dataset.key === current);
     }
     for (const button of buttons) button.disabled = !ctx.canAct();
+    $("library-identity").disabled = !ctx.canAct();
   }
 
   setUpCustom();

@@ -1,5 +1,6 @@
-// The console's right column: the timer, lock and close, live counts, the people by
-// organisation, and what the facilitator hands on: links, the organiser link, the log.
+// The console's right column: the timer, lock and close, who runs the meeting, deleting
+// the room, live counts, the people by organisation, and what the facilitator hands on:
+// links, the organiser link, the report, the log.
 
 import { announce, clock, fill, h, orgChip, secondsLeft, ANSWER_LABEL } from "./dom.js";
 
@@ -143,6 +144,111 @@ function setUpState(ctx) {
   };
 }
 
+// --- who runs the meeting, and deleting the room (names are personal data) -------------
+
+function setUpRunBy(ctx) {
+  const edit = $("run-by-edit");
+  const form = $("run-by-form");
+  const input = $("run-by-input");
+  const error = $("run-by-error");
+
+  const setOpen = (open) => {
+    form.hidden = !open;
+    edit.setAttribute("aria-expanded", String(open));
+    error.hidden = true;
+    if (open) {
+      input.value = ctx.store.room.run_by || "";
+      input.focus();
+    }
+  };
+  edit.addEventListener("click", () => setOpen(form.hidden));
+  $("run-by-cancel").addEventListener("click", () => {
+    setOpen(false);
+    edit.focus();
+  });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      setOpen(false);
+      edit.focus();
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector("button[type=submit]");
+    const runBy = input.value.trim();
+    const result = await ctx.busy(submit,
+                                  () => ctx.call("PATCH", "", { run_by: runBy }, { errorEl: error }));
+    if (result && result.ok) {
+      setOpen(false);
+      announce(runBy ? `Run by ${runBy}` : "Who runs the meeting: cleared");
+      edit.focus();
+    }
+  });
+
+  return () => {
+    const runBy = ctx.store.room.run_by;
+    const text = $("run-by-text");
+    text.textContent = runBy || "Not set: the join page does not say who runs this meeting";
+    text.classList.toggle("muted", !runBy);
+    edit.disabled = !ctx.canAct();
+    if (!ctx.canAct() && !form.hidden) setOpen(false);
+  };
+}
+
+function setUpDelete(ctx) {
+  const open = $("delete-room");
+  const confirm = $("delete-confirm");
+  const input = $("delete-code");
+  const error = $("delete-error");
+
+  const setConfirm = (shown) => {
+    confirm.hidden = !shown;
+    open.setAttribute("aria-expanded", String(shown));
+    input.value = "";
+    input.removeAttribute("aria-invalid");
+    error.hidden = true;
+    if (shown) input.focus();
+  };
+  open.addEventListener("click", () => setConfirm(confirm.hidden));
+  $("delete-no").addEventListener("click", () => {
+    setConfirm(false);
+    open.focus();
+  });
+  confirm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      setConfirm(false);
+      open.focus();
+    }
+  });
+  input.addEventListener("input", () => {
+    input.removeAttribute("aria-invalid");
+    error.hidden = true;
+  });
+  $("delete-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    // The code typed, in any case and with any spaces: a deliberate act, not a slip.
+    if (input.value.toUpperCase().replace(/[\s-]+/g, "") !== ctx.code) {
+      error.textContent = `Type the room code, ${ctx.code}, to delete the room.`;
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    const submit = event.submitter || $("delete-yes");
+    const result = await ctx.busy(submit,
+                                  () => ctx.call("DELETE", "", undefined, { errorEl: error }));
+    if (result && (result.ok || result.status === 404)) {
+      announce("Room deleted");
+      ctx.roomDeleted();
+    }
+  });
+
+  return () => {
+    // Deleting is the facilitator's, even once the room is closed (that is when it matters).
+    open.disabled = ctx.role !== "facilitator";
+  };
+}
+
 // --- counts and people ------------------------------------------------------------------
 
 function counts(ctx) {
@@ -279,12 +385,16 @@ export function setUpRoom(ctx) {
   const timer = setUpTimer(ctx);
   const state = setUpState(ctx);
   const organiser = setUpOrganiserLink(ctx);
+  const runBy = setUpRunBy(ctx);
+  const deletion = setUpDelete(ctx);
   setUpExports(ctx);
   return {
     render() {
       if (!ctx.store.room) return;
       timer();
       state();
+      runBy();
+      deletion();
       counts(ctx);
       people(ctx);
       organiser();

@@ -8,6 +8,7 @@ import { announce, api, connectionIndicator } from "./dom.js";
 import { setUpPrompts } from "./console-prompts.js";
 import { setUpCards } from "./console-cards.js";
 import { setUpRoom } from "./console-room.js";
+import { setUpRunSheet } from "./console-runsheet.js";
 
 const code = document.body.dataset.code;
 const FACILITATOR_SLOT = `askroom:facilitator:${code}`;
@@ -104,6 +105,20 @@ function errorMessage(result) {
   return detail || `Something went wrong (${result.status}); nothing was changed.`;
 }
 
+// --- a deleted room: nothing left to run ------------------------------------------------
+
+function showDeleted() {
+  for (const slot of [FACILITATOR_SLOT, ORGANISER_SLOT]) keep(slot, null);
+  hideAlert();
+  $("console").hidden = true;
+  $("gate").hidden = true;
+  $("deleted").hidden = false;
+  document.body.dataset.state = "deleted";
+  $("room-state").dataset.state = "deleted";
+  $("room-state").textContent = "Deleted";
+  $("deleted-title").focus();
+}
+
 // --- start ------------------------------------------------------------------------------
 
 function main() {
@@ -121,8 +136,14 @@ function main() {
     organiserKey: () => stored(ORGANISER_SLOT),
     /** Facilitator's controls are live: the right key and a room that is not closed. */
     canAct: () => ctx.role === "facilitator" && !(store.room && store.room.state === "closed"),
-    /** Call the API with the key; a refusal is shown (inline when `errorEl` is given). */
-    async call(method, path, body, { errorEl } = {}) {
+    library: null,           // the prompt library, once loaded (console-prompts.js)
+    sheet: null,             // the run sheet as last read (console-runsheet.js)
+    /** Re-draw every part of the console (after something outside the stream changed). */
+    rerender: (change = { type: "refresh" }) => { if (store.room) renderAll(change); },
+    roomDeleted: () => gone(),
+    /** Call the API with the key; a refusal is shown (inline when `errorEl` is given;
+     * not at all when `quiet`: a background read that will be tried again). */
+    async call(method, path, body, { errorEl, quiet } = {}) {
       const result = await api(method, `/api/rooms/${code}${path}`, { body, token: ctx.key });
       if (errorEl) {
         errorEl.textContent = result.ok ? "" : errorMessage(result);
@@ -136,6 +157,11 @@ function main() {
         denied();
         return result;
       }
+      if (result.status === 404 && result.data && result.data.code === "room_not_found") {
+        gone();
+        return result;
+      }
+      if (quiet) return result;
       if (result.status === 403) setRole("organiser");
       if (!errorEl) showAlert(errorMessage(result));
       announce(errorMessage(result));
@@ -160,8 +186,18 @@ function main() {
     },
   };
 
-  const views = [setUpPrompts(ctx), setUpCards(ctx), setUpRoom(ctx)];
+  const runSheet = setUpRunSheet(ctx);
+  ctx.plan = runSheet.plan;
+  const views = [setUpPrompts(ctx), runSheet, setUpCards(ctx), setUpRoom(ctx)];
   const renderAll = (change) => { for (const view of views) view.render(change); };
+
+  /** The room was deleted (here, or in another tab): stop, and say so. */
+  function gone() {
+    if (connection) connection.close();
+    connection = null;
+    setConn("deleted");
+    showDeleted();
+  }
 
   function setRole(role) {
     ctx.role = role;
@@ -192,6 +228,8 @@ function main() {
       case "snapshot":
       case "room.updated":
       case "participant.joined":
+      case "participant.left":
+      case "runsheet.updated":
       case "prompt.opened":
       case "prompt.closed":
       case "timer.started":
@@ -234,6 +272,7 @@ function main() {
       onStatus: (state) => {
         setConn(state);
         if (state === "denied") denied();
+        if (state === "deleted") gone();
       },
     }, { key });
   }

@@ -7,7 +7,7 @@ const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const CODE_PATTERN = new RegExp(`^[${CODE_ALPHABET}]{6}$`);
 const RECENT_KEY = "askroom:recent";
 const RECENT_MAX = 5;
-const FIELD_LABEL = { title: "Title", purpose: "Purpose" };
+const FIELD_LABEL = { title: "Title", purpose: "Purpose", run_by: "Who runs this meeting" };
 
 /** "k7m q2p" → "K7MQ2P": any case, spaces and dashes ignored. */
 export function normaliseCode(raw) {
@@ -63,6 +63,7 @@ function setUpCreate() {
   const form = document.getElementById("create-form");
   const title = document.getElementById("room-title");
   const purpose = document.getElementById("room-purpose");
+  const runBy = document.getElementById("room-run-by");
   const error = document.getElementById("create-error");
   const submit = document.getElementById("create-submit");
 
@@ -72,12 +73,14 @@ function setUpCreate() {
     submit.disabled = true;
     submit.textContent = "Creating…";
     const result = await api("POST", "/api/rooms",
-                             { body: { title: title.value, purpose: purpose.value } });
+                             { body: { title: title.value, purpose: purpose.value,
+                                       run_by: runBy.value.trim() } });
     if (!result.ok) {
       submit.disabled = false;
       submit.textContent = "Create room";
       const field = result.data && result.data.errors && result.data.errors[0];
-      const input = field && field.field === "purpose" ? purpose : title;
+      const fields = { purpose, run_by: runBy };
+      const input = (field && fields[field.field]) || title;
       showError(error, input, createError(result));
       input.focus();
       return;

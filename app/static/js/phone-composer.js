@@ -1,8 +1,9 @@
 // The phone's composer: what the current prompt collects decides the form. A request
 // needs a target (a person or a whole organisation, chosen in an accessible combobox);
-// an offer may answer an open ask or request; an ask goes to the whole room.
+// an offer may answer an open ask or request; an ask goes to the whole room. Where the
+// prompt allows it, the author chooses how the room sees their name.
 
-import { h, orgChip, KIND_LABEL } from "./dom.js";
+import { h, orgChip, personName, KIND_LABEL } from "./dom.js";
 
 export const KIND_TABS = [
   { kind: "request", icon: "→", label: "Ask someone to do something differently" },
@@ -31,7 +32,8 @@ function shorten(text, max) {
 /**
  * Wire the composer already in the page.
  * @param {object} options
- *   onSend({kind, text, target, replyTo, summary}) → called with a valid post
+ *   onSend({kind, text, target, replyTo, identity, summary}) → called with a valid post;
+ *     identity is null when the prompt offers no choice
  */
 export function createComposer({ onSend }) {
   const $ = (id) => document.getElementById(id);
@@ -41,9 +43,13 @@ export function createComposer({ onSend }) {
     toError: $("to-error"), toHint: $("to-hint"), replyField: $("reply-field"),
     reply: $("reply-select"), message: $("message"), count: $("message-count"),
     messageError: $("message-error"), sent: $("sent"),
+    identity: $("identity-field"), namedExample: $("identity-named-example"),
+    orgExample: $("identity-org-example"),
   };
   let store = null;
   let me = null;
+  let authored = new Set();  // my own cards, anonymous ones too: never offered as "in reply to"
+  let identityPrompt = null;  // the prompt the identity choice was made under
   let collects = "any";
   let chosenKind = "request";
   let target = null;        // {participant} | {organisation}
@@ -227,6 +233,38 @@ export function createComposer({ onSend }) {
     setError(els.message, els.messageError, "");
   }
 
+  // --- how the room sees my name ---------------------------------------------------------
+
+  const identityRadio = (value) => els.form.querySelector(`input[name="identity"][value="${value}"]`);
+
+  function chosenIdentity() {
+    if (els.identity.hidden) return null;
+    const checked = els.form.querySelector('input[name="identity"]:checked');
+    return checked ? checked.value : "named";
+  }
+
+  /** Show the choice when the prompt offers it; a new prompt starts again from "My name". */
+  function refreshIdentity() {
+    const prompt = store.prompt;
+    const offered = Boolean(prompt && prompt.identity_choice);
+    els.identity.hidden = !offered;
+    const promptId = offered ? prompt.id : null;
+    if (promptId !== identityPrompt) {
+      identityPrompt = promptId;
+      identityRadio("named").checked = true;
+    }
+    if (!offered || !me) return;
+    const organisation = me.organisation || "";
+    els.namedExample.textContent = organisation ? `${me.name} · ${organisation}` : me.name;
+    els.orgExample.textContent = organisation
+      ? `“Someone from ${organisation}”`
+      : "You gave no organisation when you joined";
+    const orgRadio = identityRadio("organisation");
+    orgRadio.disabled = !organisation;
+    orgRadio.closest("label").classList.toggle("is-disabled", !organisation);
+    if (orgRadio.disabled && orgRadio.checked) identityRadio("named").checked = true;
+  }
+
   els.form.addEventListener("submit", (event) => {
     event.preventDefault();
     const k = kind();
@@ -259,8 +297,8 @@ export function createComposer({ onSend }) {
     let summary;
     if (k === "request") summary = `To ${chosen.participant ? chosen.participant.name : chosen.organisation}`;
     else if (k === "ask") summary = "To the whole room";
-    else summary = parent && parent.author ? `Offer to ${parent.author.name}` : "Offer to the room";
-    onSend({ kind: k, text, target: chosen, replyTo, summary });
+    else summary = parent ? `Offer to ${personName(parent.author)}` : "Offer to the room";
+    onSend({ kind: k, text, target: chosen, replyTo, identity: chosenIdentity(), summary });
     els.message.value = "";
     // The next request is usually to someone else: never send it to the last one by habit.
     target = null;
@@ -275,7 +313,7 @@ export function createComposer({ onSend }) {
   function refreshReplies() {
     const open = [...store.visibleCards()]
       .filter((c) => (c.kind === "ask" || (c.kind === "request" && c.status === "open"))
-        && (!me || !c.author || c.author.id !== me.id))
+        && !authored.has(c.id) && (!me || !c.author || c.author.id !== me.id))
       .reverse();  // newest first: the ask just made in the room is the likely one
     const signature = open.map((c) => `${c.id}:${c.seq}`).join(",");
     if (signature === replySignature) return;
@@ -284,7 +322,7 @@ export function createComposer({ onSend }) {
     els.reply.replaceChildren(
       h("option", { attrs: { value: "" }, text: "Nothing — a general offer" }),
       ...open.map((c) => h("option", { attrs: { value: String(c.id) },
-        text: `${KIND_LABEL[c.kind]} from ${c.author ? c.author.name : "someone"}: ${shorten(c.text, 70)}` })));
+        text: `${KIND_LABEL[c.kind]} from ${personName(c.author)}: ${shorten(c.text, 70)}` })));
     if ([...els.reply.options].some((o) => o.value === keep)) els.reply.value = keep;
   }
 
@@ -310,6 +348,7 @@ export function createComposer({ onSend }) {
       closeList();
     }
     if (k === "offer") refreshReplies();
+    refreshIdentity();
     els.message.placeholder = {
       request: "What could they do differently that would help you?",
       ask: "What do you need help with?",
@@ -319,10 +358,12 @@ export function createComposer({ onSend }) {
 
   updateCount();
   return {
-    /** Re-fit the composer to the room; `prompt` may be null. */
-    update(nextStore, nextMe) {
+    /** Re-fit the composer to the room; `prompt` may be null. `mine` is the set of my
+     * own cards' ids (the room may not see that they are mine). */
+    update(nextStore, nextMe, mine = new Set()) {
       store = nextStore;
       me = nextMe;
+      authored = mine;
       const nextCollects = store.prompt ? store.prompt.collects : "any";
       if (nextCollects !== collects) {
         collects = nextCollects;

@@ -1,29 +1,44 @@
 // The phone's lists below the composer: Waiting to send, Asked of me, My asks, My offers,
-// My commitments. Each card keeps its element while nothing about it changes, so a note
-// being typed or a focused button survives the room's other events.
+// My commitments. They draw my own side of the room (phone-mine.js: /mine merged with the
+// live store), which knows my anonymous cards and my held answers. Each card keeps its
+// element while nothing about it changes, so a note being typed or a focused button
+// survives the room's other events.
 
-import { ANSWERS, ANSWER_LABEL, PROGRESS, h, personLabel } from "./dom.js";
+import { ANSWERS, ANSWER_LABEL, PROGRESS, h, personLabel, personName } from "./dom.js";
 import { kindBadge, renderCard } from "./cards.js";
-import { orgKey } from "./phone-composer.js";
+import { isAskedOfMe } from "./phone-mine.js";
+
+export { isAskedOfMe };
 
 const WAITING_OFFLINE = "Waiting to send — it will be sent when you're back online";
 const WAITING_SERVER = "Waiting to send — the server did not answer; it will be tried again";
+const HELD = "The facilitator will reveal answers to the room together.";
 
-/** Whom a commitment is for: the requester, or the author of the ask an offer answers. */
-export function beneficiary(card, store) {
+/** Whom a commitment is for: the requester, or the author of the ask an offer answers.
+ * `cards` has get(id) (a RoomStore's map, or my own side's view). */
+export function beneficiary(card, cards) {
   if (card.kind === "request") return card.author;
-  const parent = card.reply_to ? store.cards.get(card.reply_to) : null;
+  const parent = card.reply_to ? cards.get(card.reply_to) : null;
   return parent ? parent.author : null;
 }
 
-/** Is this request addressed to me, by name or through my organisation? */
-export function isAskedOfMe(card, me) {
-  if (card.kind !== "request" || card.status === "withdrawn") return false;
-  if (card.author && card.author.id === me.id) return false;
-  const to = card.to || {};
-  if (to.participant && to.participant.id === me.id) return true;
-  return Boolean(me.organisation) && orgKey(to.organisation) === orgKey(me.organisation);
+/** "Sam" → "Sam"; "someone from NHS CCG" → "Someone from NHS CCG", for the start of a line. */
+export function capitalName(person) {
+  const name = personName(person);
+  return person && person.name ? name : name.charAt(0).toUpperCase() + name.slice(1);
 }
+
+/** How the room sees the author of my own card, or null when it sees my name. */
+export function shownAs(card) {
+  if (card.identity === "anonymous") return "Anonymous";
+  if (card.identity === "organisation") {
+    const organisation = card.author && card.author.organisation;
+    return organisation ? `Someone from ${organisation}` : "Anonymous";
+  }
+  return null;
+}
+
+const IDENTITY_WORDS = { anonymous: "Anonymous", organisation: "your organisation only" };
 
 /**
  * @param {object} actions  reply(card, answer, note), accept(offer), withdraw(card),
@@ -89,12 +104,23 @@ export function createLists(actions) {
   function answerControls(card) {
     const s = state(card.id);
     const latest = card.replies.length ? card.replies[card.replies.length - 1] : null;
+    const held = card.answer_revealed === false;
     if (latest && !s.changing) {
-      const who = latest.by && latest.by.id === ctx.me.id ? "You" : (latest.by ? latest.by.name : "Someone");
+      const who = latest.by && latest.by.id === ctx.me.id ? "You" : capitalName(latest.by);
       return [
         h("p", { class: `ph-result ph-result-${card.status}`, attrs: { tabindex: "-1" }, dataset: { focus: "result" } },
           `${who} answered: `, h("strong", { text: ANSWER_LABEL[card.status] || card.status })),
+        held ? h("p", { class: "ph-held", text: HELD }) : null,
         ctx.state === "closed" ? null : btn("Change the answer", { class: "btn-small btn-quiet", focus: "change",
+          onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
+      ];
+    }
+    if (card.status === "answered" && !s.changing) {
+      // Someone else of my organisation answered while answers are held.
+      return [
+        h("p", { class: "ph-result", attrs: { tabindex: "-1" }, dataset: { focus: "result" },
+          text: "Answered by someone from your organisation — to be revealed." }),
+        ctx.state === "closed" ? null : btn("Give your own answer", { class: "btn-small btn-quiet", focus: "change",
           onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
       ];
     }
@@ -152,16 +178,30 @@ export function createLists(actions) {
 
   // --- the sections ----------------------------------------------------------------
 
+  /** On my own card: how the room sees my name, when it is not my name. */
+  function shownAsLine(card) {
+    const words = shownAs(card);
+    if (!words) return null;
+    return h("p", { class: "ph-shown-as" },
+      h("span", { class: "ph-shown-as-icon", attrs: { "aria-hidden": "true" }, text: "◐" }),
+      "Shown to the room as: ", h("strong", { text: words }));
+  }
+
+  // renderCard looks up what an offer replies to in `store.cards`: give it my side's view.
+  const draw = (card, ui) => renderCard(card, { store: { cards: { get: ctx.own.get } }, actions: [
+    h("div", { class: "ph-card-ui" }, ...ui),
+  ] });
+
   function askedItem(card) {
-    return renderCard(card, { store: ctx.store, actions: [
-      h("div", { class: "ph-card-ui" }, answerControls(card), errorLine(card.id)),
-    ] });
+    return draw(card, [answerControls(card), errorLine(card.id)]);
   }
 
   function myAskItem(card) {
-    const offers = ctx.store.offersTo(card.id);
+    const offers = offersTo(card.id);
     let status = null;
-    if (offers.length) {
+    if (card.kind === "request" && card.status === "answered") {
+      status = h("p", { class: "ph-held", text: `Answered — to be revealed. ${HELD}` });
+    } else if (offers.length) {
       status = h("div", { class: "ph-offers" },
         h("h3", { text: offers.length === 1 ? "1 offer" : `${offers.length} offers` }),
         offers.map((offer) => offerRow(offer, card)));
@@ -170,42 +210,44 @@ export function createLists(actions) {
     } else if (card.status === "open") {
       status = h("p", { class: "ph-muted", text: "Waiting for an answer." });
     }
-    return renderCard(card, { store: ctx.store, actions: [
-      h("div", { class: "ph-card-ui" }, status, errorLine(card.id), withdrawControls(card)),
-    ] });
+    return draw(card, [shownAsLine(card), status, errorLine(card.id), withdrawControls(card)]);
   }
 
   function myOfferItem(card) {
-    return renderCard(card, { store: ctx.store, actions: [
-      h("div", { class: "ph-card-ui" }, errorLine(card.id), withdrawControls(card)),
-    ] });
+    return draw(card, [shownAsLine(card), errorLine(card.id), withdrawControls(card)]);
   }
 
   function commitmentItem(card) {
+    const { me } = ctx;
     const owner = card.commitment.owner;
-    const mine = owner && owner.id === ctx.me.id;
-    const forWhom = beneficiary(card, ctx.store);
+    const mine = Boolean(owner && owner.id === me.id);
+    const forWhom = beneficiary(card, ctx.own);
+    // null is also an author anonymous to the room: then it is for "Anonymous".
+    const parent = card.kind === "offer" && card.reply_to ? ctx.own.get(card.reply_to) : null;
+    const forSomeone = card.kind === "request" || Boolean(parent);
     let line;
     if (mine) {
-      line = forWhom && forWhom.id !== ctx.me.id
+      line = forSomeone && !(forWhom && forWhom.id === me.id)
         ? h("p", { class: "ph-for" }, "You will do this, for ", personLabel(forWhom))
         : h("p", { class: "ph-for", text: "You will do this." });
     } else {
-      line = h("p", { class: "ph-for", text: `${owner ? owner.name : "Someone"} will do this for you.` });
+      line = h("p", { class: "ph-for", text: `${capitalName(owner)} will do this for you.` });
     }
-    return renderCard(card, { store: ctx.store, actions: [
-      h("div", { class: "ph-card-ui" }, line, progressControls(card), errorLine(card.id),
-        mine && card.kind === "offer" && card.author.id === ctx.me.id ? withdrawControls(card) : null),
-    ] });
+    const held = card.answer_revealed === false ? h("p", { class: "ph-held", text: HELD }) : null;
+    const authoredByMe = Boolean(card.author && card.author.id === me.id);
+    return draw(card, [line, held, authoredByMe ? shownAsLine(card) : null, progressControls(card),
+      errorLine(card.id), mine && card.kind === "offer" && authoredByMe ? withdrawControls(card) : null]);
   }
 
   function pendingItem(item) {
     const server = ctx.lastFailure && !ctx.lastFailure.offline;
+    const identity = IDENTITY_WORDS[item.body.identity];
     return h("article", { class: `card card-${item.body.kind} is-pending`, dataset: { clientId: item.client_id } },
       h("header", { class: "card-head" }, kindBadge(item.body.kind),
         h("span", { class: "flag flag-pending", text: "Not sent yet" })),
       h("p", { class: "card-route", text: item.summary || "" }),
       h("p", { class: "card-text", text: item.body.text }),
+      identity ? h("p", { class: "ph-shown-as" }, "Shown to the room as: ", h("strong", { text: identity })) : null,
       h("p", { class: "ph-waiting" },
         h("span", { class: "ph-waiting-icon", attrs: { "aria-hidden": "true" } }),
         server ? WAITING_SERVER : WAITING_OFFLINE));
@@ -278,18 +320,30 @@ export function createLists(actions) {
     const empty = document.getElementById(`${name}-empty`);
     reconcile(list, cards.map((card) => ({
       key: `c${card.id}`,
-      sig: `${card.seq}|${card.status}|${ctx.state}|${state(card.id).version}|${extraSig(card)}`,
+      sig: `${card.seq}|${card.status}|${card.replies.length}|${card.answer_revealed}|`
+        + `${card.author ? card.author.name : ""}|${ctx.state}|${state(card.id).version}|${extraSig(card)}`,
       build: () => build(card),
     })));
     if (empty) empty.hidden = cards.length > 0;
   }
 
-  /** Draw every section from the context {store, me, state, pending, lastFailure}. */
+  /** Offers to one of my cards, oldest first, from my own side of the room. */
+  function offersTo(id) {
+    return ctx.cards.filter((c) => c.kind === "offer" && c.reply_to === id).sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Draw every section from the context {me, own, state, pending, refused, lastFailure}:
+   * `own` is my side of the room (phone-mine.js view(): get(id), cards, authored).
+   * Returns {unanswered, commitments}: counts the page shows elsewhere.
+   */
   function render(next) {
     ctx = next;
-    if (!ctx || !ctx.me) return { unanswered: 0 };
-    const { store, me } = ctx;
-    const cards = store.visibleCards();
+    // No one signed in, or the page was emptied (a deleted room): nothing to draw.
+    if (!ctx || !ctx.me || !document.getElementById("joined")) return { unanswered: 0, commitments: 0 };
+    const { own, me } = ctx;
+    const cards = own.cards.filter((c) => c.status !== "withdrawn");
+    ctx.cards = cards;
     const newestFirst = (a, b) => b.id - a.id;
 
     const pending = ctx.pending;
@@ -314,31 +368,35 @@ export function createLists(actions) {
     badge.replaceChildren(String(unanswered.length),
       h("span", { class: "visually-hidden", text: " unanswered" }));
 
-    const mine = cards.filter((c) => c.author && c.author.id === me.id);
+    const mine = cards.filter((c) => own.authored.has(c.id));
+    // A card's look depends on its own fields and, here, on what it replies to or receives.
+    const parentSig = (card) => {
+      const parent = card.reply_to ? own.get(card.reply_to) : null;
+      return parent ? `${parent.seq}:${parent.author ? parent.author.name : ""}` : "";
+    };
     const asks = mine.filter((c) => c.kind !== "offer").sort(newestFirst);
     section("asks", asks, myAskItem,
-      (card) => store.offersTo(card.id).map((o) => `${o.id}:${o.seq}`).join(","));
+      (card) => offersTo(card.id).map((o) => `${o.id}:${o.seq}:${o.status}`).join(","));
 
     const offers = mine.filter((c) => c.kind === "offer" && !c.commitment).sort(newestFirst);
     document.getElementById("offers").hidden = offers.length === 0;
-    section("offers", offers, myOfferItem,
-      (card) => (card.reply_to && store.cards.get(card.reply_to) ? store.cards.get(card.reply_to).seq : ""));
+    section("offers", offers, myOfferItem, parentSig);
 
-    const commitments = store.commitments().filter((c) => {
-      const forWhom = beneficiary(c, store);
+    const commitments = cards.filter((c) => {
+      if (!c.commitment) return false;
+      const forWhom = beneficiary(c, own);
       return (c.commitment.owner && c.commitment.owner.id === me.id) || (forWhom && forWhom.id === me.id);
     }).sort(newestFirst);
-    section("commitments", commitments, commitmentItem,
-      (card) => (card.reply_to && store.cards.get(card.reply_to) ? store.cards.get(card.reply_to).seq : ""));
+    section("commitments", commitments, commitmentItem, parentSig);
 
-    if (store.room) first = false;  // cards of the first snapshot do not "arrive"
+    if (ctx.ready) first = false;  // cards of the first snapshot do not "arrive"
     if (focusWanted) {
       const { id, focus } = focusWanted;
       focusWanted = null;
       const target = document.querySelector(`[data-card-id="${id}"] [data-focus="${focus}"]`);
       if (target) target.focus();
     }
-    return { unanswered: unanswered.length };
+    return { unanswered: unanswered.length, commitments: commitments.length };
   }
 
   return { render };

@@ -1,68 +1,57 @@
-// The phone's live room: live.js's one connection feeding a RoomStore, plus one repair.
+// The phone's live room: live.js's one connection feeding a RoomStore, plus one check.
 //
-// live.js reports "live" only when a frame arrives, and a stream resumed with `after` in
-// a quiet room sends none, so a healthy connection can keep saying "Reconnecting…" or
-// "Offline" after the network returns. When that lasts, and the server answers over
-// HTTP, a fresh connection replaces it: its snapshot proves the room live again.
+// live.js learns that a room was deleted only from the close code of an open stream
+// (4404). A phone that was away when it happened (asleep, offline) meets a refused
+// handshake instead, which looks like any network failure; so while it reconnects, it
+// asks the API once per attempt whether the room still exists.
 
 import { connect } from "./live.js";
 import { api } from "./dom.js";
 
-const STUCK_MS = 5000;
-const AFTER_ONLINE_MS = 1500;
-
 /**
  * @param {string} code the room code
  * @param {RoomStore} store kept current from the stream
- * @param {object} hooks onSnapshot(), onStatus(state)
+ * @param {object} hooks onSnapshot(), onStatus(state) — state as live.js gives it, and
+ *   "deleted" also when the API says the room is gone
  */
 export function liveRoom(code, store, hooks) {
-  let generation = 0;
-  let stuckTimer = null;
   let state = "connecting";
-  let live = null;
+  let probing = false;
 
-  function start() {
-    const mine = ++generation;
-    const current = () => mine === generation;  // a replaced connection's last frames are ignored
-    return connect(code, {
-      onSnapshot(frame) {
-        if (!current()) return;
-        store.applySnapshot(frame);
-        hooks.onSnapshot();
-      },
-      onEvent(frame) {
-        if (current() && frame.seq > store.seq) store.applyEvent(frame);
-      },
-      onStatus(next) {
-        if (!current()) return;
-        state = next;
-        clearTimeout(stuckTimer);
-        if (next === "reconnecting" || next === "offline") stuckTimer = setTimeout(unstick, STUCK_MS);
-        hooks.onStatus(next);
-      },
-    });
-  }
-
-  async function unstick() {
-    clearTimeout(stuckTimer);
-    if (state === "live" || !navigator.onLine) return;  // the "online" event calls again
-    const probe = await api("GET", `/api/rooms/${encodeURIComponent(code)}`);
-    if (state === "live") return;
-    if (probe.ok) {
-      live.close();
-      live = start();
-    } else {
-      stuckTimer = setTimeout(unstick, STUCK_MS * 2);  // live.js keeps its own back-off meanwhile
-    }
-  }
-
-  window.addEventListener("online", () => {
-    // A socket that lived through the outage gives no sign at all: check soon.
-    clearTimeout(stuckTimer);
-    stuckTimer = setTimeout(unstick, AFTER_ONLINE_MS);
+  const live = connect(code, {
+    onSnapshot(frame) {
+      store.applySnapshot(frame);
+      hooks.onSnapshot();
+    },
+    onEvent(frame) {
+      store.applyEvent(frame);
+    },
+    onStatus(next) {
+      if (state === "deleted") return;
+      state = next;
+      hooks.onStatus(next);
+      if (next === "reconnecting") probe();
+    },
   });
 
-  live = start();
-  return { get state() { return state; } };
+  async function probe() {
+    if (probing) return;
+    probing = true;
+    const result = await api("GET", `/api/rooms/${encodeURIComponent(code)}`);
+    probing = false;
+    if (result.status === 404) gone();
+  }
+
+  function gone() {
+    if (state === "deleted") return;
+    live.close();
+    state = "deleted";
+    hooks.onStatus("deleted");
+  }
+
+  return {
+    get state() { return state; },
+    /** Another part of the page learnt that the room is gone (an API answer of 404). */
+    gone,
+  };
 }

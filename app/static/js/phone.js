@@ -1,13 +1,16 @@
 // The participant's phone (SPEC §5, DESIGN "Phone"): join, then the current prompt, a
 // composer fitted to it, and the short lists of what is asked of me, my asks and my
-// commitments. One live connection keeps a RoomStore current; every change re-renders,
-// and the lists keep the elements of cards that did not change.
+// commitments. One live connection keeps a RoomStore (the room as everyone sees it)
+// current; GET /mine adds my own side, which the room may not see (phone-mine.js).
+// Every change re-renders, and the lists keep the elements of cards that did not change.
 
 import { RoomStore } from "./store.js";
-import { ANSWER_LABEL, announce, api, clock, h, orgChip, secondsLeft } from "./dom.js";
+import { ANSWER_LABEL, announce, api, clock, h, orgChip, personName, secondsLeft } from "./dom.js";
 import { Outbox, newClientId } from "./phone-outbox.js";
 import { createComposer } from "./phone-composer.js";
-import { beneficiary, createLists, isAskedOfMe } from "./phone-lists.js";
+import { beneficiary, capitalName, createLists, isAskedOfMe } from "./phone-lists.js";
+import { createMine } from "./phone-mine.js";
+import { Device, wireKeepLink, wireLeaving } from "./phone-me.js";
 import { liveRoom } from "./phone-live.js";
 
 const CONNECTION_WORDS = {
@@ -23,62 +26,75 @@ const STATE_NOTICE = {
   closed: ["This meeting has closed",
     "You can still update the progress of your commitments."],
 };
+const NOT_VALID = "This phone's place in the room is no longer valid. Please join again.";
+const HELD = "The facilitator will reveal answers to the room together.";
 
 const $ = (id) => document.getElementById(id);
 const code = document.body.dataset.code;
 const base = `/api/rooms/${encodeURIComponent(code)}`;
-const meKey = `askroom:me:${code}`;
 
 followColourScheme();
 
 const store = new RoomStore();
-let me = loadMe();
+const device = new Device(code);
+let me = device.load();
 let connection = "connecting";
 let roomState = document.body.dataset.state;
 let snapshotSeen = false;
+let mineLoaded = false;
+let signingIn = false;   // a token link is being checked
+let linkProblem = "";    // why a token link did not sign in
+let leftMeeting = false; // withdrew from the meeting on this page
+let deleted = false;     // the room is gone: nothing else is shown
 let lastPromptId;
 let orgSignature = null;
 let renderQueued = false;
-let refused = [];  // posts the server refused, shown until the person dismisses them
+let own = null;          // my side of the room, as last drawn (phone-mine.js view)
+let refused = [];        // posts the server refused, shown until the person dismisses them
 
 // --- who I am on this device ------------------------------------------------------------
 
-function loadMe() {
-  try {
-    const saved = JSON.parse(localStorage.getItem(meKey));
-    return saved && saved.token && saved.id ? saved : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveMe(person) {
-  try {
-    localStorage.setItem(meKey, JSON.stringify(person));
-  } catch {
-    // Private modes may refuse storage: the person stays signed in until the tab closes.
-  }
-}
-
 function forgetMe(reason = "") {
   me = null;
-  try {
-    localStorage.removeItem(meKey);
-  } catch {
-    // nothing stored, nothing to forget
-  }
+  device.forget();
   outbox.clear();
+  mine.clear();
   refused = [];
   $("join-error").textContent = reason;
   scheduleRender();
 }
 
-/** A stored token may be stale (a re-created database, another server): 401 says so. */
-async function checkStoredToken() {
-  const result = await api("GET", `${base}/cards`, { token: me.token });
-  if (result.status === 401) {
-    forgetMe("This phone's place in the room is no longer valid. Please join again.");
+/** Sign in with the token a kept link brought (another phone, after the meeting). */
+async function signInWithLink(token) {
+  signingIn = true;
+  render();
+  const result = await api("GET", `${base}/mine`, { token });
+  signingIn = false;
+  if (result.ok) {
+    const { participant } = result.data;
+    // Posts queued by someone else on this device must not go out under this name.
+    if (me && me.id !== participant.id) outbox.clear();
+    me = { ...participant, token };
+    device.save(me);
+    Device.dropLinkToken();
+    mine.refresh();
+    render();
+    announce(`Signed in as ${me.name}.`);
+    return;
   }
+  if (result.status === 404) {
+    live.gone();
+    return;
+  }
+  if (result.offline) {
+    // Keep the token in the address: opening the link again, online, will work.
+    linkProblem = "You are offline: open the link again when you're back online.";
+  } else {
+    Device.dropLinkToken();
+    linkProblem = "That link no longer signs anyone in to this meeting.";
+  }
+  render();
+  announce(linkProblem);
 }
 
 // --- the outbox -------------------------------------------------------------------------
@@ -86,10 +102,15 @@ async function checkStoredToken() {
 const outbox = new Outbox(code, {
   post: (body) => api("POST", `${base}/cards`, { body, token: me && me.token }),
   onSent(item, card) {
-    applyCard(card);
+    mine.take(card);  // my own post: my own name on it, whatever the room sees
+    scheduleRender();
     composer.confirm(item.done || "Sent");
   },
   onRefused(item, result) {
+    if (result.status === 404 && result.data && result.data.code === "room_not_found") {
+      live.gone();
+      return;
+    }
     const why = (result.data && result.data.detail) || `The server refused it (error ${result.status}).`;
     if (roomState === "open" && me && composer.restore(item.body.text)) {
       composer.confirm(`Not sent: ${why} Your message is back in the box.`, { error: true });
@@ -102,24 +123,70 @@ const outbox = new Outbox(code, {
   onChange: () => scheduleRender(),
 });
 
+// --- my side of the room ----------------------------------------------------------------
+
+const mine = createMine({
+  path: base,
+  token: () => (me ? me.token : null),
+  onChange(participant) {
+    mineLoaded = true;
+    if (me && participant && participant.id === me.id) {
+      me = { ...me, name: participant.name, organisation: participant.organisation };
+    }
+    scheduleRender();
+  },
+  onGone(status) {
+    if (status === 404) live.gone();
+    else forgetMe(NOT_VALID);
+  },
+});
+
+/** Does this change touch my side, so that /mine may say something new? */
+function concernsMe(change) {
+  switch (change.type) {
+    case "participant.left":
+      return true;  // a name on my cards may have gone
+    case "card.created":
+    case "card.updated": {
+      const { card } = change;
+      if (mine.knows(change.id) || (own && own.get(change.id) && own.authored.has(change.id))) return true;
+      if (!card) return false;
+      if (isAskedOfMe(card, me) || (card.author && card.author.id === me.id)) return true;
+      if (card.reply_to && (mine.knows(card.reply_to) || (own && own.authored.has(card.reply_to)))) return true;
+      // An author the room may not see could be me, writing from another tab.
+      return change.type === "card.created" && (!card.author || card.author.id === null);
+    }
+    default:
+      return false;
+  }
+}
+
 // --- the live room ----------------------------------------------------------------------
 
 const composer = createComposer({ onSend: send });
 const lists = createLists({
-  reply: (card, answer, note) => act(`${card.id}/reply`, { answer, note }),
-  accept: (offer) => act(`${offer.id}/accept`),
-  withdraw: (card) => act(`${card.id}/withdraw`),
-  progress: (card, progress) => act(`${card.id}/progress`, { progress }),
+  reply: (card, answer, note) => act(`cards/${card.id}/reply`, { answer, note }),
+  accept: (offer) => act(`cards/${offer.id}/accept`),
+  withdraw: (card) => act(`cards/${card.id}/withdraw`),
+  progress: (card, progress) => act(`cards/${card.id}/progress`, { progress }),
   dismiss(clientId) {
     refused = refused.filter((item) => item.client_id !== clientId);
     scheduleRender();
   },
 });
+const keepLink = wireKeepLink(() => (me ? device.link(me.token) : null));
 
 const indicator = document.querySelector(".conn");
-liveRoom(code, store, {
-  onSnapshot() { snapshotSeen = true; },
+const live = liveRoom(code, store, {
+  onSnapshot() {
+    snapshotSeen = true;
+    if (me) mine.refresh();
+  },
   onStatus(state) {
+    if (state === "deleted") {
+      showDeleted();
+      return;
+    }
     connection = state;
     indicator.dataset.state = state;
     indicator.textContent = CONNECTION_WORDS[state] || state;
@@ -129,7 +196,10 @@ liveRoom(code, store, {
 });
 
 store.subscribe((change) => {
-  if (me && snapshotSeen && change.type !== "snapshot") notice(change);
+  if (me && snapshotSeen && change.type !== "snapshot") {
+    notice(change);
+    if (concernsMe(change)) mine.schedule();
+  }
   scheduleRender();
 });
 
@@ -149,31 +219,37 @@ function notice(change) {
       return;
     case "card.created":
       if (!card) return;
-      if (card.author && card.author.id === me.id) {
-        outbox.remove(card.client_id);  // it reached the server, whichever tab sent it
-      } else if (isAskedOfMe(card, me)) {
-        announce(`New request from ${card.author.name}: ${card.text}`);
-      } else if (card.kind === "offer" && card.reply_to) {
-        const parent = store.cards.get(card.reply_to);
-        if (parent && parent.author && parent.author.id === me.id) {
-          announce(`New offer from ${card.author.name}: ${card.text}`);
-        }
+      if (card.client_id) outbox.remove(card.client_id);  // it reached the server, whichever tab sent it
+      if (isAskedOfMe(card, me)) {
+        announce(`New request from ${personName(card.author)}: ${card.text}`);
+      } else if (card.kind === "offer" && card.reply_to && own && own.authored.has(card.reply_to)) {
+        announce(`New offer from ${personName(card.author)}: ${card.text}`);
       }
       return;
     case "card.updated": {
-      if (!card || !before || !card.author || card.author.id !== me.id) return;
-      const latest = card.replies.length ? card.replies[card.replies.length - 1] : null;
-      if (latest && card.replies.length > before.replies.length && latest.by && latest.by.id !== me.id) {
-        announce(`${latest.by.name} answered your request: ${ANSWER_LABEL[latest.answer]}`);
+      if (!card || !before) return;
+      const myCard = (card.author && card.author.id === me.id) || (own && own.authored.has(card.id));
+      if (!myCard) return;
+      const replies = card.replies || [];
+      const latest = replies.length ? replies[replies.length - 1] : null;
+      if (latest && replies.length > (before.replies || []).length && !(latest.by && latest.by.id === me.id)) {
+        announce(`${capitalName(latest.by)} answered your request: ${ANSWER_LABEL[latest.answer]}`);
+      } else if (card.status === "answered" && before.status !== "answered") {
+        announce(`Your request has been answered. ${HELD}`);
       }
       if (card.status === "accepted" && before.status !== "accepted") {
-        const forWhom = beneficiary(card, store);
-        announce(`${forWhom ? forWhom.name : "Someone"} accepted your offer: it is now a commitment.`);
+        const forWhom = beneficiary(card, own || store.cards);
+        announce(`${forWhom ? capitalName(forWhom) : "Someone"} accepted your offer: it is now a commitment.`);
       }
       return;
     }
+    case "participant.left":
+      // Their name is erased everywhere: not left behind in a recent announcement either.
+      $("announcer").replaceChildren();
+      return;
     case "prompt.closed":
     case "participant.joined":
+    case "runsheet.updated":
     case "timer.started":
     case "timer.stopped":
       return;  // nothing to say aloud
@@ -182,32 +258,38 @@ function notice(change) {
   }
 }
 
-/** A card the API just answered with: it may reach the store before its event does. */
-function applyCard(card) {
-  if (!card || card.id === undefined) return;
-  const known = store.cards.get(card.id);
-  if (known && known.seq > card.seq) return;
-  store.applyCard(card, known ? "card.updated" : "card.created");
-}
-
-/** Answer, accept, withdraw or report progress; an error sentence, or null when it worked. */
+/**
+ * Answer, accept, withdraw or report progress; an error sentence, or null when it worked.
+ * The API answers with the card as staff see it (names the room may not see), so the
+ * page never draws that answer: it asks /mine, which shows me only what is mine to see.
+ */
 async function act(path, body) {
   if (!me) return "Join the room first.";
-  const result = await api("POST", `${base}/cards/${path}`, { body, token: me.token });
+  const result = await api("POST", `${base}/${path}`, { body, token: me.token });
   if (result.ok) {
-    applyCard(result.data);
+    await mine.refresh();
     return null;
   }
   if (result.offline) return "You are offline: try again when you're back online.";
+  const why = result.data && result.data.code;
   if (result.status === 401) {
-    forgetMe("This phone's place in the room is no longer valid. Please join again.");
+    forgetMe(NOT_VALID);
     return "Please join again.";
+  }
+  if (why === "room_not_found") {
+    live.gone();
+    return "This meeting's room has been deleted.";
+  }
+  if (why === "participant_left") {
+    showLeft();
+    return "You have withdrawn from this meeting.";
   }
   return (result.data && result.data.detail) || `That did not work (error ${result.status}). Please try again.`;
 }
 
-function send({ kind, text, target, replyTo, summary }) {
+function send({ kind, text, target, replyTo, identity, summary }) {
   const body = { client_id: newClientId(), kind, text };
+  if (identity) body.identity = identity;  // kept in the outbox: a queued post keeps it
   let done = "Offer sent";
   if (kind === "request") {
     if (target.participant) body.to_participant_id = target.participant.id;
@@ -218,7 +300,7 @@ function send({ kind, text, target, replyTo, summary }) {
   } else if (replyTo) {
     body.reply_to = replyTo;
     const parent = store.cards.get(replyTo);
-    if (parent && parent.author) done = `Offer sent to ${parent.author.name}`;
+    if (parent) done = `Offer sent to ${personName(parent.author)}`;
   }
   composer.confirm("Sending…");
   outbox.add(body, { summary, done }).then(() => {
@@ -257,8 +339,10 @@ $("join-form").addEventListener("submit", async (event) => {
     return;
   }
   const { id, token } = result.data;
+  linkProblem = "";
   me = { id, token, name: result.data.name, organisation: result.data.organisation };
-  saveMe(me);
+  device.save(me);
+  mine.refresh();
   render();
   $("main").focus({ preventScroll: true });
   window.scrollTo(0, 0);
@@ -273,24 +357,58 @@ $("asked-jump").addEventListener("click", (event) => {
   $("asked-heading").focus({ preventScroll: true });
 });
 
-// --- leave this device ------------------------------------------------------------------
+// --- leaving ----------------------------------------------------------------------------
 
-$("sign-out").addEventListener("click", () => {
-  const footer = $("sign-out").parentElement;
-  const waiting = outbox.items().length;
-  const keep = [...footer.children];
-  const stay = () => {
-    footer.replaceChildren(...keep);
-    $("sign-out").focus();
-  };
-  const panel = h("div", { class: "ph-confirm", attrs: { role: "group", "aria-label": "Leave this room on this phone?" } },
-    h("p", { text: `This phone will forget you in this room${waiting ? `, and ${waiting} unsent message${waiting === 1 ? "" : "s"} will be lost` : ""}. You can join again with your name.` }),
-    h("button", { class: "btn btn-small btn-danger", attrs: { type: "button" }, text: "Leave",
-      on: { click: () => { footer.replaceChildren(...keep); forgetMe(); render(); $("join-name").focus(); } } }),
-    h("button", { class: "btn btn-small", attrs: { type: "button" }, text: "Stay", on: { click: stay } }));
-  footer.replaceChildren(panel);
-  panel.querySelector("button").focus();
+wireLeaving({
+  waiting: () => outbox.items().length,
+  signOut() {
+    forgetMe();
+    render();
+    $("join-name").focus();
+  },
+  async withdraw() {
+    if (!me) return null;
+    const result = await api("POST", `${base}/participants/me/withdraw`, { token: me.token });
+    if (result.ok || result.status === 401) {
+      showLeft();
+      return null;
+    }
+    if (result.status === 404) {
+      live.gone();
+      return null;
+    }
+    if (result.offline) return "You are offline: try again when you're back online.";
+    return (result.data && result.data.detail) || `That did not work (error ${result.status}). Please try again.`;
+  },
 });
+
+/** Withdrawn from the meeting: this phone forgets the token and says so. */
+function showLeft() {
+  leftMeeting = true;
+  forgetMe();
+  render();
+  $("left").focus();
+  announce("You have left this meeting. Your name has been removed from it.");
+}
+
+/** The room was deleted: say so, and nothing else; keep nothing of it on this phone. */
+function showDeleted() {
+  if (deleted) return;
+  deleted = true;
+  me = null;
+  device.forget();
+  outbox.clear();
+  mine.clear();
+  document.title = "Room deleted · Askroom";
+  document.body.dataset.deleted = "true";
+  $("announcer").replaceChildren();
+  // Out of the page, not just out of sight: the room's words and names are gone.
+  promptSize.disconnect();
+  $("header").remove();
+  for (const id of ["join", "joined", "left"]) $(id).remove();
+  $("deleted").hidden = false;
+  $("deleted").focus();
+}
 
 // --- drawing ----------------------------------------------------------------------------
 
@@ -304,19 +422,26 @@ function scheduleRender() {
 }
 
 function render() {
+  if (deleted) return;
   if (store.room) roomState = store.room.state;
   document.body.dataset.state = roomState;
-  $("join").hidden = Boolean(me);
+  const left = leftMeeting && !me;
+  $("left").hidden = !left;
+  $("join").hidden = Boolean(me) || left;
   $("joined").hidden = !me;
   $("me").hidden = !me;
-  if (!me) renderJoin();
-  else renderJoined();
+  if (me) renderJoined();
+  else if (!left) renderJoin();
 }
 
 function renderJoin() {
   const closed = roomState === "closed";
-  $("join-closed").hidden = !closed;
-  $("join-form").hidden = closed;
+  const link = $("join-link");
+  link.hidden = !signingIn && !linkProblem;
+  link.textContent = signingIn ? "Signing you in…" : linkProblem;
+  link.classList.toggle("is-error", !signingIn && Boolean(linkProblem));
+  $("join-closed").hidden = !closed || signingIn;
+  $("join-form").hidden = closed || signingIn;
   $("join-locked").hidden = roomState !== "locked";
   const names = [...store.organisations().keys()].sort((a, b) => a.localeCompare(b));
   const signature = names.join("\n");
@@ -340,11 +465,15 @@ function renderJoined() {
   if (words) {
     $("room-notice").replaceChildren(h("strong", { text: words[0] }), h("span", { text: words[1] }));
   }
+  own = mine.view(store, me);
   $("composer").hidden = !open;
-  composer.update(store, me);
+  composer.update(store, me, own.authored);
   $("offline-note").hidden = connection !== "offline";
-  const { unanswered } = lists.render({ store, me, state: roomState, pending: outbox.items(),
-                                       refused, lastFailure: outbox.lastFailure });
+  const { unanswered, commitments } = lists.render({
+    me, own, state: roomState, pending: outbox.items(), refused, lastFailure: outbox.lastFailure,
+    ready: snapshotSeen && mineLoaded,
+  });
+  keepLink.show(commitments > 0);
   const jump = $("asked-jump");
   jump.hidden = unanswered === 0 || roomState === "closed";
   jump.textContent = unanswered === 1
@@ -376,14 +505,15 @@ function renderTimer() {
   timer.classList.toggle("is-ending", left > 0 && left <= 30);
 }
 
-setInterval(() => { if (me && store.timer) renderTimer(); }, 1000);
+setInterval(() => { if (me && store.timer && !deleted) renderTimer(); }, 1000);
 
 // Keep focused controls and jump targets clear of the sticky prompt.
-new ResizeObserver(() => {
+const promptSize = new ResizeObserver(() => {
   const prompt = $("prompt");
-  const sticky = !prompt.hidden && getComputedStyle(prompt).position === "sticky";
+  const sticky = Boolean(prompt) && !prompt.hidden && getComputedStyle(prompt).position === "sticky";
   document.documentElement.style.setProperty("scroll-padding-top", sticky ? `${prompt.offsetHeight + 16}px` : "0px");
-}).observe($("prompt"));
+});
+promptSize.observe($("prompt"));
 
 function followColourScheme() {
   const query = window.matchMedia("(prefers-color-scheme: dark)");
@@ -394,8 +524,11 @@ function followColourScheme() {
 
 // --- start ------------------------------------------------------------------------------
 
+const linkToken = Device.tokenInLink();
 render();
-if (me) {
-  checkStoredToken();
-  outbox.flush();  // whatever waited since the last visit goes now
+if (linkToken) {
+  signInWithLink(linkToken);
+} else if (me) {
+  mine.refresh();   // also checks the stored token: a 401 sends the person back to Join
+  outbox.flush();   // whatever waited since the last visit goes now
 }

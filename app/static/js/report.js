@@ -1,0 +1,287 @@
+// The organiser's report (issue 6, item 4): opened like the console, with the private key
+// in the link's #fragment (or one this device already keeps), it reads the room's log
+// from export.json and lays it out as a document to print, save as PDF, or send one
+// organisation its own page (?org=Name; the key never goes in the query).
+
+import { announce, api, fill, h } from "./dom.js";
+import { buildReport, organisationPart, orgKey } from "./report-model.js";
+import {
+  commitmentEntry, count, docHeader, figures, keptRate, longDate, requestsByAnswer, section, askItem,
+} from "./report-view.js";
+import {
+  mapSection, organisationGlance, organisationParts, organisationSections, participantsByOrganisation,
+} from "./report-orgs.js";
+
+const code = document.body.dataset.code;
+const retentionDays = document.body.dataset.retentionDays;
+const FACILITATOR_SLOT = `askroom:facilitator:${code}`;
+const ORGANISER_SLOT = `askroom:organiser:${code}`;
+
+const $ = (id) => document.getElementById(id);
+
+// --- the key: from the link, this device, or pasted --------------------------------------
+
+function stored(name) {
+  try {
+    return localStorage.getItem(name);
+  } catch {
+    return null;
+  }
+}
+
+function keep(name, value) {
+  try {
+    if (value === null) localStorage.removeItem(name);
+    else localStorage.setItem(name, value);
+  } catch {
+    // Storage refused (private mode): the key lives for this tab only.
+  }
+}
+
+/** The key from "#key=…" (or a pasted link or bare key), or null. */
+function keyFrom(text) {
+  const trimmed = (text || "").trim();
+  const match = trimmed.match(/#key=([^&\s]+)/) || trimmed.match(/^key=([^&\s]+)$/);
+  if (match) return decodeURIComponent(match[1]);
+  return /^[\w-]{16,}$/.test(trimmed) ? trimmed : null;
+}
+
+/** Take the key out of the address bar at once, so a screen-share never shows it. */
+function keyFromAddressBar() {
+  const key = keyFrom(location.hash);
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  return key;
+}
+
+/**
+ * Keep a key that opened the report in the slot the console reads, so the console and
+ * the report open without the link next time. Which slot: an empty PATCH changes nothing,
+ * but the server checks the role first (facilitator 200, or 409 once closed; organiser 403).
+ */
+async function remember(key) {
+  if (stored(FACILITATOR_SLOT) === key || stored(ORGANISER_SLOT) === key) return;
+  const probe = await api("PATCH", `/api/rooms/${code}`, { body: {}, token: key });
+  if (probe.ok || probe.status === 409) keep(FACILITATOR_SLOT, key);
+  else if (probe.status === 403) keep(ORGANISER_SLOT, key);
+}
+
+function forget(key) {
+  for (const slot of [FACILITATOR_SLOT, ORGANISER_SLOT]) {
+    if (stored(slot) === key) keep(slot, null);
+  }
+}
+
+const REFUSED = {
+  0: "You seem to be offline: the report could not be loaded. Try again when you are back online.",
+  401: "That key is not valid for this room. Check that you copied the whole link, and that it "
+    + "is the link for this room.",
+  403: "That is a participant's link, and it cannot open the report. Use the facilitator's "
+    + "private link or the organiser's link.",
+  404: "This room no longer exists: it has been deleted, so there is nothing to report.",
+};
+
+// --- what the page shows: loading, the gate, or the report -------------------------------
+
+function showOnly(which) {
+  $("loading").hidden = which !== "loading";
+  $("gate").hidden = which !== "gate";
+  $("toolbar").hidden = which !== "report";
+  $("report").hidden = which !== "report";
+}
+
+function showGate(message) {
+  showOnly("gate");
+  const error = $("gate-error");
+  error.textContent = message || "";
+  error.hidden = !message;
+  $("gate-key").focus();
+}
+
+// --- the document --------------------------------------------------------------------------
+
+/** A CSS string for the printed page header (set as a custom property, never as markup). */
+const cssString = (text) => `"${text.replace(/[\\"]/g, "\\$&").replace(/[\u0000-\u001f\u007f]/g, " ")}"`;
+
+function footer(report, { whole }) {
+  const notes = [
+    `Prepared from the Askroom log of room ${report.room.code} on ${longDate(new Date().toISOString())}.`,
+    "People who chose to be shown by organisation only, or anonymously, appear here as the "
+      + "room saw them.",
+  ];
+  if (whole && report.hiddenCount) {
+    notes.push(`${count(report.hiddenCount, "card")} hidden by the facilitator ${report.hiddenCount === 1
+      ? "is" : "are"} not included.`);
+  }
+  if (retentionDays) {
+    notes.push(`Askroom deletes the meeting's data ${retentionDays} days after the room closes; `
+      + "keep this report if you need the record for longer.");
+  }
+  return h("footer", { class: "doc-foot" }, notes.map((text) => h("p", { text })));
+}
+
+function wholeReport(report) {
+  const answered = report.requests.filter((r) => r.answer !== "open").length;
+  const map = mapSection(report);
+  const elements = [
+    docHeader(report, null),
+    section("glance-title", "At a glance", { className: "glance" },
+      figures([
+        [report.participants.length, "participants"],
+        [report.orgs.filter((o) => o.people.length).length, "organisations"],
+        [report.requests.length, "requests"],
+        [answered, "answered"],
+        [report.commitments.length, "commitments"],
+      ]),
+      keptRate(report.tally)),
+    section("commitments-title", "Commitments", {
+      className: "commitments",
+      intro: report.commitments.length
+        ? "Every commitment made in the meeting, in the order it was made: who will act, for "
+          + "whom, where it came from, and the progress reported since."
+        : "No commitments were made in this meeting.",
+    }, h("div", { class: "commitment-list" }, report.commitments.map((c) => commitmentEntry(report, c)))),
+    section("people-title", "Who took part", { className: "people",
+      intro: `${count(report.participants.length, "person", "people")} from `
+        + `${count(report.orgs.filter((o) => o.people.length).length, "organisation")}.` },
+    participantsByOrganisation(report)),
+    map.element,
+    section("answers-title", "Requests by answer", { className: "answers",
+      intro: report.requests.length
+        ? "Only four answers were allowed: yes, I'll try, no, and unclear (ask again)."
+        : "No requests were made in this meeting." },
+    report.requests.length ? requestsByAnswer(report) : null),
+    report.asks.length ? section("asks-title", "Asks to the room", { className: "asks" },
+      h("ul", { class: "req-list" }, report.asks.map(askItem))) : null,
+    report.orgs.length ? organisationSections(report) : null,
+    footer(report, { whole: true }),
+  ];
+  return { elements, drawn: () => map.draw() };
+}
+
+function organisationReport(report, key) {
+  const part = organisationPart(report, key);
+  return {
+    elements: [
+      docHeader(report, part.org),
+      ...organisationGlance(report, part),
+      ...organisationParts(report, part, { level: 2, full: true, prefix: "own" }),
+      footer(report, { whole: false }),
+    ],
+    drawn: () => {},
+  };
+}
+
+// --- the page ------------------------------------------------------------------------------
+
+function main() {
+  let report = null;
+  let key = null;
+  const select = $("org-select");
+
+  /** The organisation chosen in ?org=, if the report has it. */
+  function chosenOrg() {
+    const wanted = orgKey(new URLSearchParams(location.search).get("org"));
+    return wanted && report.orgs.some((o) => o.key === wanted) ? wanted : "";
+  }
+
+  function render() {
+    const org = chosenOrg();
+    const doc = org ? organisationReport(report, org) : wholeReport(report);
+    fill($("report"), doc.elements);
+    doc.drawn();
+    const orgName = org ? report.orgs.find((o) => o.key === org).name : "";
+    select.value = org;
+    document.body.dataset.view = org ? "organisation" : "all";
+    $("org-hint").textContent = org
+      ? `This page shows only ${orgName}'s part: print it or save it as PDF to send it to them.`
+      : "";
+    const title = orgName ? `${report.room.title} · ${orgName}` : report.room.title;
+    document.title = `Report · ${title} · Askroom`;
+    document.documentElement.style.setProperty("--report-title", cssString(title));
+  }
+
+  function choose(chosen) {
+    const org = report.orgs.find((o) => o.key === chosen);
+    const query = org ? `?org=${encodeURIComponent(org.name)}` : "";
+    history.replaceState(null, "", location.pathname + query);
+    render();
+    announce(org ? `Showing the report for ${org.name}.` : "Showing the report for all organisations.");
+  }
+
+  function fillChoices() {
+    fill(select, h("option", { attrs: { value: "" }, text: "All organisations" }),
+      report.orgs.map((o) => h("option", { attrs: { value: o.key }, text: o.name })));
+  }
+
+  async function open(candidate, source) {
+    showOnly("loading");
+    const result = await api("GET", `/api/rooms/${code}/export.json`, { token: candidate });
+    if (!result.ok) {
+      if (source === "stored" && result.status === 401) forget(candidate);
+      showGate(REFUSED[result.status]
+        || `The report could not be loaded (error ${result.status}). Try again in a moment.`);
+      return;
+    }
+    key = candidate;
+    report = buildReport(result.data);
+    fillChoices();
+    showOnly("report");
+    render();
+    if (source !== "stored") remember(candidate);
+  }
+
+  select.addEventListener("change", () => choose(select.value));
+  $("print").addEventListener("click", () => window.print());
+  for (const button of document.querySelectorAll("[data-export]")) {
+    button.addEventListener("click", () => download(button, key));
+  }
+  $("gate-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const pasted = keyFrom($("gate-key").value);
+    if (!pasted) {
+      showGate("That does not look like a private link or key. Copy the whole link, including "
+        + "the part after #key=.");
+      return;
+    }
+    $("gate-key").value = "";
+    open(pasted, "pasted");
+  });
+
+  const fromLink = keyFromAddressBar();
+  const kept = stored(FACILITATOR_SLOT) || stored(ORGANISER_SLOT);
+  if (fromLink) open(fromLink, "link");
+  else if (kept) open(kept, "stored");
+  else showGate("");
+}
+
+/** The exports need the key in a header, so a plain link cannot fetch them. */
+async function download(button, key) {
+  const status = $("export-status");
+  if (button.getAttribute("aria-busy") === "true") return;
+  const ext = button.dataset.export;
+  button.setAttribute("aria-busy", "true");
+  status.textContent = "Preparing the download…";
+  let response = null;
+  try {
+    response = await fetch(`/api/rooms/${code}/export.${ext}`, { headers: { Authorization: `Bearer ${key}` } });
+  } catch {
+    response = null;
+  }
+  button.removeAttribute("aria-busy");
+  if (!response || !response.ok) {
+    status.textContent = response ? `The download failed (error ${response.status}).`
+      : "You seem to be offline: the download failed.";
+    return;
+  }
+  const named = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const filename = named ? named[1] : `askroom-${code}.${ext}`;
+  const url = URL.createObjectURL(await response.blob());
+  const link = h("a", { attrs: { href: url, download: filename, hidden: true } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  status.textContent = `Downloaded ${filename}.`;
+}
+
+main();
