@@ -21,8 +21,11 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 16 * 1024
     ws_max_message_bytes: int = 64 * 1024
-    # Frames a socket may have waiting before it is dropped as too slow.
+    # Frames a socket may have waiting before it is dropped as too slow (when the server
+    # writes through a task per socket), or bytes its transport may hold (when the hub
+    # writes to it directly, with uvicorn's sans-I/O protocol).
     ws_send_backlog: int = 512
+    ws_send_buffer_bytes: int = 1 << 20
     # Recent events each process keeps per room to serve `after=N` without the database.
     replay_window: int = 1024
     # How long a missing seq may stay missing before the hub reads it from the database.

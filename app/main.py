@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service = RoomService(engine)
         hub = Hub(service, make_broker(settings.redis_url), backlog=settings.ws_send_backlog,
                   window=settings.replay_window, gap_wait_s=settings.gap_wait_s,
-                  sweep_s=settings.sweep_s)
+                  sweep_s=settings.sweep_s, buffer_limit=settings.ws_send_buffer_bytes)
         await hub.start()
         restore_signals = close_streams_before_exit(hub)
         retention = asyncio.create_task(delete_expired_rooms(service, hub, settings))
@@ -142,4 +142,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MissLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ws.KeepProtocol)  # last added: outermost, sees the server's own send
     return app

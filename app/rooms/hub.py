@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,59 @@ def _batch(frames: list[str]) -> str:
     return '{"type":"batch","events":[' + ",".join(frames) + "]}"
 
 
+def text_frame(payload: bytes) -> bytes:
+    """A WebSocket text frame as a server sends it: final, unmasked, uncompressed."""
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    return header + payload
+
+
+class Wire:
+    """One frame's JSON text, and its bytes on the wire, built once however many sockets
+    it goes to."""
+
+    __slots__ = ("text", "_frame")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = text_frame(self.text.encode())
+        return self._frame
+
+
+class DirectLink:
+    """A socket's transport, written to directly, as `websockets.broadcast()` does: no
+    task, no await and no per-socket encoding per event. Only for uvicorn's sans-I/O
+    WebSocket protocol, whose connection state we respect (nothing after a close)."""
+
+    def __init__(self, protocol: Any) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+
+    @classmethod
+    def of(cls, protocol: Any) -> DirectLink | None:
+        usable = all(hasattr(protocol, name) for name in ("transport", "conn", "close_sent"))
+        return cls(protocol) if usable else None
+
+    def buffered(self) -> int:
+        return int(self.transport.get_write_buffer_size())
+
+    def write(self, data: bytes) -> bool:
+        if self.protocol.close_sent or self.transport.is_closing():
+            return False
+        self.transport.write(data)
+        return True
+
+
 class Subscriber:
     """One socket in one room: the last seq it was given, and what waits to be sent.
 
@@ -63,13 +117,16 @@ class Subscriber:
     too slow and is dropped.
     """
 
-    def __init__(self, send: Send, *, private: bool, backlog: int) -> None:
+    def __init__(self, send: Send, *, private: bool, backlog: int,
+                 link: DirectLink | None = None, buffer_limit: int = 1 << 20) -> None:
         self.send = send
+        self.link = link
+        self.buffer_limit = buffer_limit
         self.private = private
         self.backlog = backlog
         self.seq = 0
         self.ready = False  # False while its snapshot or replay is being built
-        self.held: list[tuple[int, str, str]] = []  # live events that came meanwhile
+        self.held: list[tuple[int, Wire, Wire]] = []  # live events that came meanwhile
         self.catch_up: deque[tuple[bool, str]] = deque()  # (is_event, frame)
         self.outbox: deque[tuple[bool, str]] = deque()
         self.wake = asyncio.Event()
@@ -78,22 +135,33 @@ class Subscriber:
         self.close_code: int | None = None
         self.writer: asyncio.Task[None] | None = None
 
-    def push(self, frame: str) -> None:
+    def push(self, wire: Wire) -> None:
         """A live event."""
         if self.finished.is_set():
+            return
+        if self.link is not None:
+            if self.link.buffered() > self.buffer_limit:
+                self.drop()
+            elif not self.link.write(wire.frame):
+                self.finish()
             return
         if len(self.outbox) >= self.backlog:
             self.drop()
             return
-        self.outbox.append((True, frame))
+        self.outbox.append((True, wire.text))
         self.wake.set()
 
-    def start_over(self, frames: list[str], *, snapshot: str | None = None) -> None:
+    def start_over(self, wires: list[Wire], *, snapshot: Wire | None = None) -> None:
         """A snapshot and/or replayed events, to be sent before anything live."""
+        if self.link is not None:
+            frames = ([snapshot.frame] if snapshot else []) + [w.frame for w in wires]
+            if frames and not self.link.write(b"".join(frames)):
+                self.finish()
+            return
         self.outbox.clear()  # live frames queued so far are superseded by what follows
         if snapshot is not None:
-            self.catch_up.append((False, snapshot))
-        self.catch_up.extend((True, frame) for frame in frames)
+            self.catch_up.append((False, snapshot.text))
+        self.catch_up.extend((True, wire.text) for wire in wires)
         self.wake.set()
 
     def drop(self) -> None:
@@ -111,6 +179,11 @@ class Subscriber:
         self.finished.set()
         if self.writer is not None and self.writer is not asyncio.current_task():
             self.writer.cancel()
+
+    def start(self) -> None:
+        """Only a socket without a direct link needs a task of its own to send."""
+        if self.link is None:
+            self.writer = asyncio.create_task(self.write())
 
     async def write(self) -> None:
         """Send what waits, catch-up first, coalescing consecutive events into batches."""
@@ -148,8 +221,8 @@ class Entry:
     at: str
     card_id: int | None
     data: dict[str, Any]
-    private: str
-    public: str
+    private: Wire
+    public: Wire
 
 
 @dataclass
@@ -164,16 +237,18 @@ class Feed:
     early: dict[int, RecordedEvent] = field(default_factory=dict)
     hidden: set[int] = field(default_factory=set)
     gap_task: asyncio.Task[None] | None = None
-    snapshots: dict[bool, tuple[int, str]] = field(default_factory=dict)
-    building: dict[bool, asyncio.Task[tuple[int, str]]] = field(default_factory=dict)
+    snapshots: dict[bool, tuple[int, Wire]] = field(default_factory=dict)
+    building: dict[bool, asyncio.Task[tuple[int, Wire]]] = field(default_factory=dict)
 
 
 class Hub:
     def __init__(self, service: RoomService, broker: Broker, *, backlog: int = 512,
-                 window: int = 1024, gap_wait_s: float = 0.25, sweep_s: float = 5.0) -> None:
+                 window: int = 1024, gap_wait_s: float = 0.25, sweep_s: float = 5.0,
+                 buffer_limit: int = 1 << 20) -> None:
         self.service = service
         self.broker = broker
         self.backlog = backlog
+        self.buffer_limit = buffer_limit
         self.window_size = window
         self.gap_wait_s = gap_wait_s
         self.sweep_s = sweep_s
@@ -240,13 +315,14 @@ class Hub:
 
     # --- sockets -----------------------------------------------------------------------
 
-    async def attach(self, code: str, send: Send, *, after: int | None,
-                     private: bool) -> Subscriber:
+    async def attach(self, code: str, send: Send, *, after: int | None, private: bool,
+                     link: DirectLink | None = None) -> Subscriber:
         """A socket joins the room: first its snapshot or replay, then every live event."""
         feed = await self._feed(code)
-        sub = Subscriber(send, private=private, backlog=self.backlog)
+        sub = Subscriber(send, private=private, backlog=self.backlog, link=link,
+                         buffer_limit=self.buffer_limit)
         feed.subscribers.add(sub)
-        sub.writer = asyncio.create_task(sub.write())
+        sub.start()
         try:
             await self._catch_up(feed, sub, after)
         except BaseException:
@@ -278,7 +354,8 @@ class Hub:
             frames, room_seq = await run_in_threadpool(
                 self.service.events_after, feed.code, after, private=sub.private)
             if after <= room_seq:
-                replay = (max([after, *(f["seq"] for f in frames)]), [_dumps(f) for f in frames])
+                replay = (max([after, *(f["seq"] for f in frames)]),
+                          [Wire(_dumps(f)) for f in frames])
         if replay is not None:
             sub.seq = replay[0]
             sub.start_over(replay[1])
@@ -293,7 +370,7 @@ class Hub:
         sub.ready = True
 
     def _replay_from_window(self, feed: Feed, after: int | None,
-                            private: bool) -> tuple[int, list[str]] | None:
+                            private: bool) -> tuple[int, list[Wire]] | None:
         if after is None or after > feed.last_seq:
             return None
         if after < feed.last_seq and (not feed.window or feed.window[0].seq > after + 1):
@@ -301,7 +378,7 @@ class Hub:
         frames = [e.private if private else e.public for e in feed.window if e.seq > after]
         return feed.last_seq, frames
 
-    async def _snapshot(self, feed: Feed, private: bool) -> tuple[int, str]:
+    async def _snapshot(self, feed: Feed, private: bool) -> tuple[int, Wire]:
         """Built once per seq and view, however many sockets ask at once."""
         cached = feed.snapshots.get(private)
         if cached is not None and cached[0] == feed.last_seq:
@@ -313,9 +390,9 @@ class Hub:
             task.add_done_callback(lambda _t: feed.building.pop(private, None))
         return await asyncio.shield(task)
 
-    async def _build_snapshot(self, feed: Feed, private: bool) -> tuple[int, str]:
+    async def _build_snapshot(self, feed: Feed, private: bool) -> tuple[int, Wire]:
         snapshot = await run_in_threadpool(self.service.snapshot, feed.code, private=private)
-        built = (snapshot["seq"], _dumps(snapshot))
+        built = (snapshot["seq"], Wire(_dumps(snapshot)))
         feed.snapshots[private] = built
         return built
 
@@ -427,16 +504,15 @@ class Hub:
             # Their name was erased from the stored events: replays must come from there.
             feed.window.clear()
             feed.window_chars = 0
-        entry = Entry(event.seq, event.type, event.at, event.card_id, data, "", "")
-        entry.private = _dumps(views.event_frame(event.seq, event.type, event.at, data))
-        entry.public = self._public_frame(entry, hidden_now=False)
-        private, public = entry.private, entry.public
+        private = Wire(_dumps(views.event_frame(event.seq, event.type, event.at, data)))
+        entry = Entry(event.seq, event.type, event.at, event.card_id, data, private, private)
+        entry.public = public = self._public_frame(entry, hidden_now=False)
         feed.last_seq = event.seq
         feed.window.append(entry)
-        feed.window_chars += len(entry.private)
+        feed.window_chars += len(private.text)
         while feed.window and (len(feed.window) > self.window_size
                                or feed.window_chars > MAX_WINDOW_CHARS):
-            feed.window_chars -= len(feed.window.popleft().private)
+            feed.window_chars -= len(feed.window.popleft().private.text)
         for sub in list(feed.subscribers):
             if not sub.ready:
                 sub.held.append((event.seq, private, public))
@@ -459,8 +535,8 @@ class Hub:
                 entry.public = self._public_frame(entry, hidden_now=hidden)
 
     @staticmethod
-    def _public_frame(entry: Entry, *, hidden_now: bool) -> str:
+    def _public_frame(entry: Entry, *, hidden_now: bool) -> Wire:
         data = views.public_event_data(entry.type, entry.data, hidden_now=hidden_now)
         if data is entry.data:
             return entry.private
-        return _dumps(views.event_frame(entry.seq, entry.type, entry.at, data))
+        return Wire(_dumps(views.event_frame(entry.seq, entry.type, entry.at, data)))

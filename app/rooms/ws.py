@@ -9,9 +9,10 @@ import orjson
 from fastapi import APIRouter, WebSocket
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.rooms.hub import Hub, Subscriber
+from app.rooms.hub import DirectLink, Hub, Subscriber
 from app.rooms.rules import Refusal, parse_room_code
 from app.rooms.service import RoomService
 
@@ -21,6 +22,23 @@ router = APIRouter()
 CLOSE_BAD_KEY = 4401
 CLOSE_REASONS = {1001: "server stopping: reconnect with after",
                  1013: "too slow: reconnect with after"}
+
+
+# Where the outermost middleware leaves the server's own protocol object for this socket.
+PROTOCOL_KEY = "askroom.protocol"
+
+
+class KeepProtocol:
+    """Outermost: note the server's WebSocket protocol behind `send` (uvicorn's `send` is a
+    bound method of it), so the hub can write frames to its transport directly."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            scope[PROTOCOL_KEY] = getattr(send, "__self__", None)
+        await self.app(scope, receive, send)
 
 
 def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
@@ -63,7 +81,8 @@ async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
         return
     code = canonical
     await ws.accept()
-    sub = await hub.attach(code, ws.send_text, after=after, private=False)
+    link = DirectLink.of(ws.scope.get(PROTOCOL_KEY))
+    sub = await hub.attach(code, ws.send_text, after=after, private=False, link=link)
     reader = asyncio.create_task(_read(ws, code, sub, service, hub, settings))
     try:
         await sub.finished.wait()

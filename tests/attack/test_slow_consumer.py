@@ -29,8 +29,9 @@ from tests.attack.conftest import WAIT, Frame, Stream, open_stream, seqs, stream
 from tests.meeting import Meeting
 from tests.server import Server
 
-ANSWERS = 150
-NOTE = "🩺" * 500  # 2 kB of UTF-8: the nth card.updated frame is some n × 2.2 kB
+ANSWERS = 880
+PER_REQUEST = 20  # a request takes at most 20 answers
+NOTE = "🩺" * 500  # 2 kB of UTF-8: a card.updated frame after n answers is some n × 2.2 kB
 PROMPT_S = 2.0  # each event reaches the reader within this of its POST's answer
 # The server's own RSS may grow by this much while ~20 MB is pushed at the stalled
 # socket. The same traffic is sent once before measuring, so the allocator, the thread
@@ -107,7 +108,7 @@ async def read_with_arrival_times(stream: Stream, last: int,
 
 @dataclass
 class Round:
-    """One room in which one request is answered ANSWERS times while a reader watches."""
+    """One room in which requests are answered ANSWERS times while a reader watches."""
 
     reader: Stream | None = None
     stalled: StalledClient | None = None
@@ -125,8 +126,9 @@ async def answer_again_and_again(server: Server, *, with_stalled_client: bool) -
     with httpx.Client(base_url=server.url, timeout=10) as http:
         meeting = Meeting.open(http, "Slow phones")
         sam, lee = meeting.join("Sam", "Work Programme"), meeting.join("Lee", "Council")
-        request = meeting.card(sam, "request", "🚑" * 500, to_participant_id=lee.id)
-    reply_url = meeting.url(f"/cards/{request['id']}/reply")
+        requests = [meeting.card(sam, "request", "🚑" * 500, to_participant_id=lee.id)
+                    for _ in range(ANSWERS // PER_REQUEST)]
+    reply_urls = [meeting.url(f"/cards/{request['id']}/reply") for request in requests]
     if with_stalled_client:
         played.stalled = StalledClient(server, meeting.code)
     async with (httpx.AsyncClient(base_url=server.url, timeout=10) as client,
@@ -136,8 +138,9 @@ async def answer_again_and_again(server: Server, *, with_stalled_client: bool) -
         reading = asyncio.create_task(
             read_with_arrival_times(reader, played.start + ANSWERS, played.arrived))
         played.rss_before = vm_rss_bytes(server.process.pid)
-        for _ in range(ANSWERS):
-            response = await client.post(reply_url, json={"answer": "try", "note": NOTE},
+        for n in range(ANSWERS):
+            response = await client.post(reply_urls[n // PER_REQUEST],
+                                         json={"answer": "try", "note": NOTE},
                                          headers=lee.auth)
             assert response.status_code == 200, response.text
             played.answered[response.json()["seq"]] = time.monotonic()
@@ -150,6 +153,7 @@ async def answer_again_and_again(server: Server, *, with_stalled_client: bool) -
 async def test_a_stalled_client_is_dropped_without_delaying_others_or_growing_memory(
         tmp_path: Path) -> None:
     server = Server(tmp_path / "askroom.db", env={"ASKROOM_WS_SEND_BACKLOG": "16",
+                                                  "ASKROOM_WS_SEND_BUFFER_BYTES": "262144",
                                                   "ASKROOM_REPLAY_WINDOW": "4"}).start()
     played: Round | None = None
     try:

@@ -414,9 +414,11 @@ def tiny_receive_buffer_socket(server: Server) -> socket.socket:
 
 @pytest.fixture(scope="module")
 def small_backlog_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server that drops a socket once 16 frames wait for it, so a test fills it fast."""
+    """A server that drops a socket once 16 frames (or 64 kB, when it writes to the socket
+    directly) wait for it, so a test fills it fast."""
     db = tmp_path_factory.mktemp("small-backlog") / "askroom.db"
-    running = Server(db, env={"ASKROOM_WS_SEND_BACKLOG": "16"}).start()
+    running = Server(db, env={"ASKROOM_WS_SEND_BACKLOG": "16",
+                              "ASKROOM_WS_SEND_BUFFER_BYTES": "65536"}).start()
     yield running
     running.stop()
 
@@ -450,14 +452,15 @@ async def test_a_client_that_stops_reading_is_dropped_and_resumes_without_loss(
     """The other client gets every event promptly meanwhile.
 
     Each answer to a request is a card.updated carrying the whole card with all its
-    replies, so the frames grow (to ~70 kB) and fill the kernel's buffers for the
-    non-reader within a hundred-odd events."""
+    replies, so the frames grow (to ~40 kB: a request takes at most 20 answers) and fill
+    the kernel's buffers for the non-reader within a hundred-odd events."""
     server = small_backlog_server
     answers = 120
     with httpx.Client(base_url=server.url, timeout=10) as http:
         meeting = Meeting.open(http, "Slow phones")
         sam, lee = meeting.join("Sam", "Work Programme"), meeting.join("Lee", "Council")
-        request = meeting.card(sam, "request", "🚑" * 500, to_participant_id=lee.id)
+        requests = [meeting.card(sam, "request", "🚑" * 500, to_participant_id=lee.id)
+                    for _ in range(answers // 20)]
     reply = {"answer": "try", "note": "🩺" * 500}  # 2 kB of UTF-8 per answer
     async with (httpx.AsyncClient(base_url=server.url, timeout=10) as client,
                 open_stream(server, meeting.code) as fast,
@@ -465,6 +468,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_resumes_without_loss(
                             sock=tiny_receive_buffer_socket(server)) as slow):
         start = (await fast.snapshot())["seq"]
         for n in range(answers):
+            request = requests[n // 20]
             answered = await client.post(meeting.url(f"/cards/{request['id']}/reply"),
                                          json=reply, headers=lee.auth)
             assert answered.status_code == 200, answered.text

@@ -307,7 +307,9 @@ export function setUpRunSheet(ctx) {
     empty.hidden = steps.length > 0;
     const upcoming = sheet && sheet.next !== null ? steps.find((s) => s.id === sheet.next) : null;
     const facilitator = ctx.role === "facilitator";
+    const hadFocus = document.activeElement === next;
     next.hidden = !facilitator || !upcoming;
+    if (hadFocus && next.hidden) $("runsheet-title").focus();  // the last step went out
     if (upcoming) {
       const words = `Next: ${title(upcoming)}${minutesOf(upcoming)}`;
       if (next.textContent !== words) {

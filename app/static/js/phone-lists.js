@@ -200,7 +200,7 @@ export function createLists(actions) {
     const offers = offersTo(card.id);
     let status = null;
     if (card.kind === "request" && card.status === "answered") {
-      status = h("p", { class: "ph-held", text: `Answered — to be revealed. ${HELD}` });
+      status = h("p", { class: "ph-held", text: HELD });  // the badge above says "Answered — to be revealed"
     } else if (offers.length) {
       status = h("div", { class: "ph-offers" },
         h("h3", { text: offers.length === 1 ? "1 offer" : `${offers.length} offers` }),

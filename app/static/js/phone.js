@@ -93,8 +93,7 @@ async function signInWithLink(token) {
     Device.dropLinkToken();
     linkProblem = "That link no longer signs anyone in to this meeting.";
   }
-  render();
-  announce(linkProblem);
+  render();  // #join-link is a status region: it says the problem aloud
 }
 
 // --- the outbox -------------------------------------------------------------------------
