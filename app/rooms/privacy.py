@@ -51,7 +51,11 @@ class PrivacyCommands:
             emits = rules.leave(me)
             if emits:
                 _erase_name(s, room, me)
-                emits += [Emit("card.updated", card) for card in _cards_naming(s, room, me)]
+                # Not the cards they wrote unnamed: an event for those would point the
+                # room at which cards were theirs. Their stored views are rewritten all
+                # the same, so every snapshot and replay from now on has the new name.
+                emits += [Emit("card.updated", card) for card in _cards_naming(s, room, me)
+                          if not (card.author_id == me.id and card.identity != "named")]
             return (lambda: views.person(me)), emits
         return self._command(code, token, ("participant",), apply)
 

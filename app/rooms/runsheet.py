@@ -76,6 +76,7 @@ class RunSheetCommands:
                 run_item_id=step.id, now=now)
             s.add(prompt)
             emits += rules.set_timer(room, step.duration_s or 0, now)
+            emits.append(Emit("runsheet.updated"))  # a step went from planned to current
             return (lambda: views.prompt_view(prompt)), emits
         return self._command(code, token, ("facilitator",), apply)
 

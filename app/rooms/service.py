@@ -285,7 +285,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             return {
                 "type": "snapshot",
                 "seq": room.seq,
-                "room": self._room_json(s, room, participant_count=len(people)),
+                "room": self._room_json(s, room),
                 "prompt": views.prompt_view(self._current(s, room)),
                 "timer": views.timer_view(room),
                 "participants": [views.person(p) for p in people.values() if not p.withdrawn],
@@ -372,8 +372,8 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             data = {"prompt": views.prompt_view(subject)}
         elif isinstance(subject, Room):
             data = {"room": self._room_json(s, room)}
-        elif emit.type == "runsheet.updated":
-            data = {"runsheet": [views.run_item_view(i) for i in self._sheet(s, room)]}
+        elif emit.type == "runsheet.updated":  # each step with its state and time used
+            data = {"runsheet": self._sheet_json(s, room)["steps"]}
         else:  # the timer lives on the room
             data = {"timer": views.timer_view(room)}
         s.add(Event(room_id=room.id, seq=room.seq, type=emit.type, at=now,  # type: ignore[arg-type]
@@ -494,7 +494,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
 
     def _room_json(self, s: Session, room: Room, *, participant_count: int | None = None) -> JSON:
         if participant_count is None:
-            participant_count = s.exec(select(func.count()).select_from(Participant)
-                                       .where(Participant.room_id == room.id)).one()
+            participant_count = s.exec(select(func.count()).select_from(Participant).where(
+                Participant.room_id == room.id, col(Participant.withdrawn).is_(False))).one()
         return views.room_view(room, current=self._current(s, room),
                                participant_count=participant_count)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
-from app.rooms.rules import commitment_owner_id
+from app.rooms.rules import ANSWERS, commitment_owner_id
 
 JSON = dict[str, Any]
 
@@ -159,7 +159,9 @@ def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
         answered_by_viewer = viewer is not None and any(
             (r.get("by") or {}).get("id") == viewer for r in replies)
         if not answered_by_viewer:
-            masked = {**masked, "status": "answered", "replies": [], "commitment": None}
+            # A withdrawn request says so, held or not; its answers stay unsaid all the same.
+            status = "answered" if card["status"] in ANSWERS else card["status"]
+            masked = {**masked, "status": status, "replies": [], "commitment": None}
     return masked
 
 

@@ -98,8 +98,8 @@ class Meeting:
     def phone(self, name: str, organisation: str) -> Page:
         phone = self.open(PHONE, f"/r/{self.code}")
         expect(phone.locator(".conn")).to_have_attribute("data-state", "live")
-        phone.get_by_label("Name").fill(name)
-        phone.get_by_label("Organisation").fill(organisation)
+        phone.get_by_label("Name", exact=True).fill(name)
+        phone.get_by_label("Organisation", exact=True).fill(organisation)
         phone.get_by_role("button", name="Join").click()
         expect(phone.locator("#me")).to_contain_text(name)
         # Note when Send was pressed (capture: before the page's own handler runs).

@@ -12,18 +12,13 @@ const COLLECTS_SHORT = { request: "Requests", ask: "Asks", offer: "Offers", any:
 // states): re-read it shortly after anything that may move them, once for a burst.
 const REFRESH_DELAY_MS = 150;
 
-/** "40 s" under a minute, else whole minutes ("32"), for "32 of 45 min". */
-function usedWords(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  return s < 60 ? `${s} s` : `${Math.round(s / 60)}`;
-}
-
-/** "32 of 45 min", "40 s of 15 min", "12 min" (nothing planned), "3 min over". */
+/** Time used against plan: "32 of 45 min", "40 s of 15 min"; "12 min" with no plan. */
 export function timeAgainstPlan(used, planned) {
-  const words = usedWords(used);
-  const unit = /s$/.test(words) ? "" : " min";
-  if (!planned) return `${words}${unit}`;
-  return `${words} of ${Math.round(planned / 60)} min`;
+  const s = Math.max(0, Math.round(used));
+  // Under a minute in seconds, so a step just started does not read "0 of 15 min".
+  const words = s < 60 ? `${s} s` : `${Math.round(s / 60)}`;
+  if (planned) return `${words} of ${Math.round(planned / 60)} min`;
+  return s < 60 ? words : `${words} min`;
 }
 
 export function setUpRunSheet(ctx) {
@@ -108,7 +103,7 @@ export function setUpRunSheet(ctx) {
       return step.duration_s ? `${Math.round(step.duration_s / 60)} min planned` : "No duration";
     }
     const used = usedNow(step);
-    const over = step.duration_s && used > step.duration_s + 30;
+    const over = step.duration_s && used > step.duration_s;
     return `${timeAgainstPlan(used, step.duration_s)} used${over ? " · over time" : ""}`;
   }
 
@@ -125,7 +120,7 @@ export function setUpRunSheet(ctx) {
   }
 
   async function pushNext(button) {
-    if (!sheet || sheet.next === null || next.getAttribute("aria-disabled") === "true") return;
+    if (!sheet || sheet.next === null) return;
     const step = sheet.steps.find((s) => s.id === sheet.next);
     const result = await ctx.busy(button, () => ctx.call("POST", "/runsheet/next"));
     if (result && result.ok) {
@@ -209,9 +204,9 @@ export function setUpRunSheet(ctx) {
                          keydown: (event) => { if (event.key === "Enter") event.currentTarget.blur(); } } }),
       h("span", { text: "min", attrs: { "aria-hidden": "true" } })) : null;
     const offers = step.collects === "offer" || step.collects === "any";
-    const options = h("div", { class: "step-options" },
-      offers ? option(step, "self_commit", "Offers are commitments", editable && canAct) : null,
-      option(step, "identity_choice", "People choose how their name is shown", editable && canAct));
+    const options = editable ? h("div", { class: "step-options" },
+      offers ? option(step, "self_commit", "Offers are commitments", canAct) : null,
+      option(step, "identity_choice", "People choose how their name is shown", canAct)) : null;
     // Planned steps move among themselves: what has been pushed stays where it happened.
     const steps = sheet.steps;
     const movable = (at) => at >= 0 && at < count && steps[at].state === "planned";
@@ -251,7 +246,7 @@ export function setUpRunSheet(ctx) {
           : null,
         !editable && step.identity_choice
           ? h("p", { class: "option-note", text: "People choose how their name is shown" }) : null,
-        editable ? options : null,
+        options,
         actions));
   }
 
