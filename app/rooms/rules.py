@@ -348,6 +348,7 @@ def accept(room: Room, offer: Card, *, answered: Card | None, by: Participant) -
     if answered.author_id != by.id:
         raise Refusal("forbidden", "not_your_card",
                       "Only the author of the ask or request can accept offers to it.")
+    _ensure_present(by)
     _ensure_not_withdrawn(offer)
     if offer.status == "accepted":
         return []

@@ -30,9 +30,8 @@ class RunSheetCommands:
             return self._sheet_json(s, room)
 
     def plan_step(self: RoomService, code: str, token: str | None, **fields: Any) -> Outcome:
-        step = RunItem(**_step_fields(fields), position=0, room_id=0)
-
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
+            step = RunItem(**_step_fields(fields), position=0, room_id=0)  # after the auth
             emits = rules.plan(room, self._sheet(s, room), step)
             s.add(step)
             return (lambda: views.run_item_view(step)), emits
