@@ -51,11 +51,14 @@ class PrivacyCommands:
             emits = rules.leave(me)
             if emits:
                 _erase_name(s, room, me)
-                # Not the cards they wrote unnamed: an event for those would point the
-                # room at which cards were theirs. Their stored views are rewritten all
-                # the same, so every snapshot and replay from now on has the new name.
-                emits += [Emit("card.updated", card) for card in _cards_naming(s, room, me)
-                          if not (card.author_id == me.id and card.identity != "named")]
+                # The cards they wrote unnamed go to staff only, in one event however many
+                # there are: a public event per card would point the room at which cards
+                # were theirs.
+                naming = _cards_naming(s, room, me)
+                unnamed = tuple(c for c in naming
+                                if c.author_id == me.id and c.identity != "named")
+                emits += [Emit("card.updated", card) for card in naming if card not in unnamed]
+                emits.append(Emit("cards.renamed", subjects=unnamed))
             return (lambda: views.person(me)), emits
         return self._command(code, token, ("participant",), apply)
 

@@ -50,6 +50,8 @@ class Emit:
 
     type: str
     subject: Room | Participant | Prompt | Card | RunItem | None = None
+    # Several cards in one event (cards.renamed).
+    subjects: tuple[Card, ...] = ()
 
 
 # --- codes and names -------------------------------------------------------------------

@@ -372,6 +372,10 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             data = {"prompt": views.prompt_view(subject)}
         elif isinstance(subject, Room):
             data = {"room": self._room_json(s, room)}
+        elif emit.type == "cards.renamed":
+            for card in emit.subjects:
+                card.seq = room.seq
+            data = {"cards": [self._card_json(s, card) for card in emit.subjects]}
         elif emit.type == "runsheet.updated":  # each step with its state and time used
             data = {"runsheet": self._sheet_json(s, room)["steps"]}
         else:  # the timer lives on the room

@@ -127,7 +127,7 @@ def run_item_view(item: RunItem) -> JSON:
 
 
 # Events only the facilitator and organiser see; the public gets their seq, not their data.
-PRIVATE_EVENTS = frozenset({"runsheet.updated"})
+PRIVATE_EVENTS = frozenset({"runsheet.updated", "cards.renamed"})
 
 
 def masked_author(card: JSON) -> JSON | None:

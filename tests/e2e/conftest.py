@@ -20,7 +20,9 @@ PROJECTOR = {"width": 1920, "height": 1080}
 PROJECTOR_SMALL = {"width": 1280, "height": 720}
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running while it is open, and
+# the async tests elsewhere need none running, so the browser closes when these tests end.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run the tests with `bash scripts/test`, "

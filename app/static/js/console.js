@@ -9,57 +9,12 @@ import { setUpPrompts } from "./console-prompts.js";
 import { setUpCards } from "./console-cards.js";
 import { setUpRoom } from "./console-room.js";
 import { setUpRunSheet } from "./console-runsheet.js";
+import { keep, keyFrom, keyFromAddressBar, keySlots, roleOf, stored } from "./keys.js";
 
 const code = document.body.dataset.code;
-const FACILITATOR_SLOT = `askroom:facilitator:${code}`;
-const ORGANISER_SLOT = `askroom:organiser:${code}`;
+const { facilitator: FACILITATOR_SLOT, organiser: ORGANISER_SLOT } = keySlots(code);
 
 const $ = (id) => document.getElementById(id);
-
-function stored(name) {
-  try {
-    return localStorage.getItem(name);
-  } catch {
-    return null;
-  }
-}
-
-function keep(name, value) {
-  try {
-    if (value === null) localStorage.removeItem(name);
-    else localStorage.setItem(name, value);
-  } catch {
-    // Storage refused (private mode): the key lives for this tab only.
-  }
-}
-
-/** The key from "#key=…" (or a pasted link or bare key), or null. */
-function keyFrom(text) {
-  const trimmed = (text || "").trim();
-  const match = trimmed.match(/#key=([^&\s]+)/) || trimmed.match(/^key=([^&\s]+)$/);
-  if (match) return decodeURIComponent(match[1]);
-  return /^[\w-]{16,}$/.test(trimmed) ? trimmed : null;
-}
-
-/** Take the key out of the address bar at once, so a screen-share never shows it. */
-function keyFromAddressBar() {
-  const key = keyFrom(location.hash);
-  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
-  return key;
-}
-
-/**
- * Which key is this? An empty PATCH changes nothing and records nothing, but the server
- * checks the role first: facilitator 200 (409 once the room is closed), organiser 403,
- * a key of another room or none 401.
- */
-async function roleOf(key) {
-  const result = await api("PATCH", `/api/rooms/${code}`, { body: {}, token: key });
-  if (result.ok || result.status === 409) return "facilitator";
-  if (result.status === 403) return "organiser";
-  if (result.status === 401) return "invalid";
-  return "unknown";  // offline or a server problem: let the stream decide
-}
 
 // --- the gate: no key, or a key that is not valid ---------------------------------------
 
@@ -250,8 +205,8 @@ function main() {
     if (started) return;
     started = true;
     ctx.key = key;
-    const role = await roleOf(key);
-    if (role === "invalid") {
+    const role = await roleOf(code, key);
+    if (role === "invalid" || role === "participant") {
       denied();
       return;
     }

@@ -4,6 +4,7 @@
 // organisation its own page (?org=Name; the key never goes in the query).
 
 import { announce, api, fill, h } from "./dom.js";
+import { keep, keyFrom, keyFromAddressBar, keySlots, roleOf, stored } from "./keys.js";
 import { buildReport, organisationPart, orgKey } from "./report-model.js";
 import {
   commitmentEntry, count, docHeader, figures, keptRate, longDate, requestsByAnswer, section, askItem,
@@ -14,55 +15,19 @@ import {
 
 const code = document.body.dataset.code;
 const retentionDays = document.body.dataset.retentionDays;
-const FACILITATOR_SLOT = `askroom:facilitator:${code}`;
-const ORGANISER_SLOT = `askroom:organiser:${code}`;
+const { facilitator: FACILITATOR_SLOT, organiser: ORGANISER_SLOT } = keySlots(code);
 
 const $ = (id) => document.getElementById(id);
 
 // --- the key: from the link, this device, or pasted --------------------------------------
 
-function stored(name) {
-  try {
-    return localStorage.getItem(name);
-  } catch {
-    return null;
-  }
-}
-
-function keep(name, value) {
-  try {
-    if (value === null) localStorage.removeItem(name);
-    else localStorage.setItem(name, value);
-  } catch {
-    // Storage refused (private mode): the key lives for this tab only.
-  }
-}
-
-/** The key from "#key=…" (or a pasted link or bare key), or null. */
-function keyFrom(text) {
-  const trimmed = (text || "").trim();
-  const match = trimmed.match(/#key=([^&\s]+)/) || trimmed.match(/^key=([^&\s]+)$/);
-  if (match) return decodeURIComponent(match[1]);
-  return /^[\w-]{16,}$/.test(trimmed) ? trimmed : null;
-}
-
-/** Take the key out of the address bar at once, so a screen-share never shows it. */
-function keyFromAddressBar() {
-  const key = keyFrom(location.hash);
-  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
-  return key;
-}
-
-/**
- * Keep a key that opened the report in the slot the console reads, so the console and
- * the report open without the link next time. Which slot: an empty PATCH changes nothing,
- * but the server checks the role first (facilitator 200, or 409 once closed; organiser 403).
- */
+/** Keep a key that opened the report in the slot the console reads, so the console and
+ * the report open without the link next time. */
 async function remember(key) {
   if (stored(FACILITATOR_SLOT) === key || stored(ORGANISER_SLOT) === key) return;
-  const probe = await api("PATCH", `/api/rooms/${code}`, { body: {}, token: key });
-  if (probe.ok || probe.status === 409) keep(FACILITATOR_SLOT, key);
-  else if (probe.status === 403) keep(ORGANISER_SLOT, key);
+  const role = await roleOf(code, key);
+  if (role === "facilitator") keep(FACILITATOR_SLOT, key);
+  else if (role === "organiser") keep(ORGANISER_SLOT, key);
 }
 
 function forget(key) {

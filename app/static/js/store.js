@@ -49,6 +49,11 @@ export class RoomStore {
         // Their name is erased; the cards that named them follow as card.updated events.
         this.participants.delete(data.participant.id);
         break;
+      case "cards.renamed":
+        // Staff only (the public gets the seq, empty): cards whose unnamed author left.
+        // Each reaches the page as the card.updated it is; the event itself says no more.
+        for (const card of data.cards || []) this.applyCard(card, "card.updated");
+        return;
       case "runsheet.updated":
         // Private views get the plan; the public gets the seq and an empty payload.
         if (data.runsheet) this.runsheet = data.runsheet;
