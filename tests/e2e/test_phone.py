@@ -96,8 +96,8 @@ class Phones:
 
 
 def join(page: Page, name: str, organisation: str) -> None:
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Organisation").fill(organisation)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Organisation", exact=True).fill(organisation)
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#me")).to_contain_text(name)
 
@@ -169,7 +169,7 @@ def test_a_locked_room_refuses_to_join_with_the_reason(
     page = phones.open()
     assert meeting.set_state("locked").status_code == 200
     expect(page.locator("#join-locked")).to_be_visible()
-    page.get_by_label("Name").fill("Late Larry")
+    page.get_by_label("Name", exact=True).fill("Late Larry")
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("alert")).to_have_text(
         "The room is locked: no new participants for now.")
@@ -333,6 +333,7 @@ def test_an_accepted_offer_is_a_commitment_on_both_phones_with_progress_after_cl
     sam = phones.joined("Sam", "NHS Commissioning")
     priya = phones.joined("Priya", "Volunteer Centre")
     meeting.push(text="Ask the room for help", collects="ask")
+    expect(sam.locator("#prompt-text")).to_have_text("Ask the room for help")
     send(sam, "Frail people are sent home at midnight. Who can help?")
     expect(sam.locator("#sent")).to_have_text("Asked the room")
     my_asks = section(sam, "My asks")
@@ -443,6 +444,7 @@ def test_the_outbox_survives_a_reload_while_offline(
         phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
     sam = phones.joined("Sam", "Work Programme")
     meeting.push(text="Ask the room", collects="ask")
+    expect(sam.locator("#prompt-text")).to_have_text("Ask the room")  # the composer asks the room
     context = sam.context
     context.set_offline(True)
     text = "Who knows the DWP district manager?"
@@ -467,6 +469,7 @@ def test_a_lost_answer_and_a_failing_server_never_double_a_card(
         phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
     sam = phones.joined("Sam", "Work Programme")
     meeting.push(text="Ask the room", collects="ask")
+    expect(sam.locator("#prompt-text")).to_have_text("Ask the room")
     posted: list[str] = []
 
     def lose_the_answer(route: Any) -> None:

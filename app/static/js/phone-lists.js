@@ -12,7 +12,7 @@ export { isAskedOfMe };
 
 const WAITING_OFFLINE = "Waiting to send — it will be sent when you're back online";
 const WAITING_SERVER = "Waiting to send — the server did not answer; it will be tried again";
-const HELD = "The facilitator will reveal answers to the room together.";
+export const HELD = "The facilitator will reveal answers to the room together.";
 
 /** Whom a commitment is for: the requester, or the author of the ask an offer answers.
  * `cards` has get(id) (a RoomStore's map, or my own side's view). */
@@ -37,8 +37,6 @@ export function shownAs(card) {
   }
   return null;
 }
-
-const IDENTITY_WORDS = { anonymous: "Anonymous", organisation: "your organisation only" };
 
 /**
  * @param {object} actions  reply(card, answer, note), accept(offer), withdraw(card),
@@ -111,8 +109,9 @@ export function createLists(actions) {
         h("p", { class: `ph-result ph-result-${card.status}`, attrs: { tabindex: "-1" }, dataset: { focus: "result" } },
           `${who} answered: `, h("strong", { text: ANSWER_LABEL[card.status] || card.status })),
         held ? h("p", { class: "ph-held", text: HELD }) : null,
+        // Not while the answer is still being saved: its end would close the change again.
         ctx.state === "closed" ? null : btn("Change the answer", { class: "btn-small btn-quiet", focus: "change",
-          onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
+          disabled: s.busy, onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
       ];
     }
     if (card.status === "answered" && !s.changing) {
@@ -121,7 +120,7 @@ export function createLists(actions) {
         h("p", { class: "ph-result", attrs: { tabindex: "-1" }, dataset: { focus: "result" },
           text: "Answered by someone from your organisation — to be revealed." }),
         ctx.state === "closed" ? null : btn("Give your own answer", { class: "btn-small btn-quiet", focus: "change",
-          onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
+          disabled: s.busy, onClick: () => touch(card.id, { changing: true }, "answer-yes") }),
       ];
     }
     if (ctx.state === "closed") {
@@ -241,7 +240,8 @@ export function createLists(actions) {
 
   function pendingItem(item) {
     const server = ctx.lastFailure && !ctx.lastFailure.offline;
-    const identity = IDENTITY_WORDS[item.body.identity];
+    const identity = item.body.identity && item.body.identity !== "named"
+      ? shownAs({ identity: item.body.identity, author: ctx.me }) : null;
     return h("article", { class: `card card-${item.body.kind} is-pending`, dataset: { clientId: item.client_id } },
       h("header", { class: "card-head" }, kindBadge(item.body.kind),
         h("span", { class: "flag flag-pending", text: "Not sent yet" })),
@@ -394,7 +394,12 @@ export function createLists(actions) {
       const { id, focus } = focusWanted;
       focusWanted = null;
       const target = document.querySelector(`[data-card-id="${id}"] [data-focus="${focus}"]`);
-      if (target) target.focus();
+      // An action may end after the person has moved on (to the composer, say): focus
+      // follows the card only while it is still on the card, or nowhere.
+      const active = document.activeElement;
+      const onCard = active && active.closest && active.closest("[data-card-id]");
+      const free = !active || active === document.body || (onCard && onCard.dataset.cardId === String(id));
+      if (target && free) target.focus();
     }
     return { unanswered: unanswered.length, commitments: commitments.length };
   }

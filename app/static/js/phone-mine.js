@@ -90,6 +90,28 @@ export function createMine({ path, token, onChange, onGone }) {
     },
     knows: (id) => cards.has(id),
 
+    /** Does this store change touch my side, so that /mine may say something new?
+     * `own` is the view last drawn (or null). */
+    concerns(change, me, own) {
+      const mineOrAuthored = (id) => cards.has(id) || Boolean(own && own.authored.has(id));
+      switch (change.type) {
+        case "participant.left":
+          return true;  // a name on my cards may have gone
+        case "card.created":
+        case "card.updated": {
+          const { card } = change;
+          if (mineOrAuthored(change.id)) return true;
+          if (!card) return false;
+          if (isAskedOfMe(card, me) || isMe(card.author, me)) return true;
+          if (card.reply_to && mineOrAuthored(card.reply_to)) return true;
+          // An author the room may not see could be me, writing from another tab.
+          return change.type === "card.created" && masked(card.author);
+        }
+        default:
+          return false;
+      }
+    },
+
     /**
      * My side now: /mine's cards, newer public versions overlaid, and public cards that
      * concern me and that /mine has not seen yet.

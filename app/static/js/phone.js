@@ -5,13 +5,15 @@
 // Every change re-renders, and the lists keep the elements of cards that did not change.
 
 import { RoomStore } from "./store.js";
-import { ANSWER_LABEL, announce, api, clock, h, orgChip, personName, secondsLeft } from "./dom.js";
+import { announce, api, h, orgChip, personName } from "./dom.js";
 import { Outbox, newClientId } from "./phone-outbox.js";
 import { createComposer } from "./phone-composer.js";
-import { beneficiary, capitalName, createLists, isAskedOfMe } from "./phone-lists.js";
+import { createLists } from "./phone-lists.js";
 import { createMine } from "./phone-mine.js";
+import { STATE_NOTICE, notice } from "./phone-notices.js";
 import { Device, wireKeepLink, wireLeaving } from "./phone-me.js";
 import { liveRoom } from "./phone-live.js";
+import { createPromptView } from "./phone-prompt.js";
 
 const CONNECTION_WORDS = {
   connecting: "Connecting…",
@@ -20,14 +22,7 @@ const CONNECTION_WORDS = {
   offline: "Offline — your message will be sent when you're back online",
   denied: "Not connected",
 };
-const STATE_NOTICE = {
-  locked: ["The facilitator has paused new posts",
-    "You can still answer requests, accept offers and update your commitments."],
-  closed: ["This meeting has closed",
-    "You can still update the progress of your commitments."],
-};
 const NOT_VALID = "This phone's place in the room is no longer valid. Please join again.";
-const HELD = "The facilitator will reveal answers to the room together.";
 
 const $ = (id) => document.getElementById(id);
 const code = document.body.dataset.code;
@@ -46,7 +41,6 @@ let signingIn = false;   // a token link is being checked
 let linkProblem = "";    // why a token link did not sign in
 let leftMeeting = false; // withdrew from the meeting on this page
 let deleted = false;     // the room is gone: nothing else is shown
-let lastPromptId;
 let orgSignature = null;
 let renderQueued = false;
 let own = null;          // my side of the room, as last drawn (phone-mine.js view)
@@ -140,28 +134,9 @@ const mine = createMine({
   },
 });
 
-/** Does this change touch my side, so that /mine may say something new? */
-function concernsMe(change) {
-  switch (change.type) {
-    case "participant.left":
-      return true;  // a name on my cards may have gone
-    case "card.created":
-    case "card.updated": {
-      const { card } = change;
-      if (mine.knows(change.id) || (own && own.get(change.id) && own.authored.has(change.id))) return true;
-      if (!card) return false;
-      if (isAskedOfMe(card, me) || (card.author && card.author.id === me.id)) return true;
-      if (card.reply_to && (mine.knows(card.reply_to) || (own && own.authored.has(card.reply_to)))) return true;
-      // An author the room may not see could be me, writing from another tab.
-      return change.type === "card.created" && (!card.author || card.author.id === null);
-    }
-    default:
-      return false;
-  }
-}
-
 // --- the live room ----------------------------------------------------------------------
 
+const promptView = createPromptView();
 const composer = createComposer({ onSend: send });
 const lists = createLists({
   reply: (card, answer, note) => act(`cards/${card.id}/reply`, { answer, note }),
@@ -196,66 +171,15 @@ const live = liveRoom(code, store, {
 
 store.subscribe((change) => {
   if (me && snapshotSeen && change.type !== "snapshot") {
-    notice(change);
-    if (concernsMe(change)) mine.schedule();
+    // A card that reached the server leaves the outbox, whichever tab sent it.
+    if (change.type === "card.created" && change.card && change.card.client_id) outbox.remove(change.card.client_id);
+    notice(change, { me, own, roomState, store });
+    if (mine.concerns(change, me, own)) mine.schedule();
   }
   scheduleRender();
 });
 
 window.addEventListener("online", () => { if (me) outbox.flush(); });
-
-/** Tell a screen-reader user what others just did that concerns them. */
-function notice(change) {
-  const { card, before } = change;
-  switch (change.type) {
-    case "prompt.opened":
-      announce(`New prompt: ${change.data.prompt.text}`);
-      return;
-    case "room.updated":
-      if (STATE_NOTICE[change.data.room.state] && change.data.room.state !== roomState) {
-        announce(STATE_NOTICE[change.data.room.state].join(". "));
-      }
-      return;
-    case "card.created":
-      if (!card) return;
-      if (card.client_id) outbox.remove(card.client_id);  // it reached the server, whichever tab sent it
-      if (isAskedOfMe(card, me)) {
-        announce(`New request from ${personName(card.author)}: ${card.text}`);
-      } else if (card.kind === "offer" && card.reply_to && own && own.authored.has(card.reply_to)) {
-        announce(`New offer from ${personName(card.author)}: ${card.text}`);
-      }
-      return;
-    case "card.updated": {
-      if (!card || !before) return;
-      const myCard = (card.author && card.author.id === me.id) || (own && own.authored.has(card.id));
-      if (!myCard) return;
-      const replies = card.replies || [];
-      const latest = replies.length ? replies[replies.length - 1] : null;
-      if (latest && replies.length > (before.replies || []).length && !(latest.by && latest.by.id === me.id)) {
-        announce(`${capitalName(latest.by)} answered your request: ${ANSWER_LABEL[latest.answer]}`);
-      } else if (card.status === "answered" && before.status !== "answered") {
-        announce(`Your request has been answered. ${HELD}`);
-      }
-      if (card.status === "accepted" && before.status !== "accepted") {
-        const forWhom = beneficiary(card, own || store.cards);
-        announce(`${forWhom ? capitalName(forWhom) : "Someone"} accepted your offer: it is now a commitment.`);
-      }
-      return;
-    }
-    case "participant.left":
-      // Their name is erased everywhere: not left behind in a recent announcement either.
-      $("announcer").replaceChildren();
-      return;
-    case "prompt.closed":
-    case "participant.joined":
-    case "runsheet.updated":
-    case "timer.started":
-    case "timer.stopped":
-      return;  // nothing to say aloud
-    default:
-      throw new Error(`unknown change: ${change.type}`);
-  }
-}
 
 /**
  * Answer, accept, withdraw or report progress; an error sentence, or null when it worked.
@@ -402,7 +326,7 @@ function showDeleted() {
   document.body.dataset.deleted = "true";
   $("announcer").replaceChildren();
   // Out of the page, not just out of sight: the room's words and names are gone.
-  promptSize.disconnect();
+  promptView.stop();
   $("header").remove();
   for (const id of ["join", "joined", "left"]) $(id).remove();
   $("deleted").hidden = false;
@@ -456,8 +380,7 @@ function renderJoined() {
     h("strong", { text: person.name }), orgChip(person.organisation) || "");
 
   const open = roomState === "open";
-  $("prompt").hidden = roomState === "closed";
-  renderPrompt();
+  promptView.render(store, roomState);
   const words = STATE_NOTICE[roomState];
   $("room-notice").hidden = !words;
   $("room-notice").dataset.state = roomState;
@@ -480,40 +403,6 @@ function renderJoined() {
     : `${unanswered} requests are waiting for your answer`;
 }
 
-function renderPrompt() {
-  const prompt = store.prompt;
-  const text = $("prompt-text");
-  $("prompt").classList.toggle("is-waiting", !prompt);
-  text.textContent = prompt ? prompt.text : "Waiting for the facilitator's next prompt";
-  const id = prompt ? prompt.id : null;
-  if (lastPromptId !== undefined && id !== lastPromptId && prompt) {
-    $("prompt").classList.remove("is-new");
-    void $("prompt").offsetWidth;  // restart the highlight
-    $("prompt").classList.add("is-new");
-  }
-  lastPromptId = id;
-  renderTimer();
-}
-
-function renderTimer() {
-  const timer = $("prompt-timer");
-  const left = secondsLeft(store.timer);
-  timer.hidden = left === null || roomState === "closed";
-  if (left === null) return;
-  timer.textContent = left > 0 ? `${clock(left)} left` : "Time's up";
-  timer.classList.toggle("is-ending", left > 0 && left <= 30);
-}
-
-setInterval(() => { if (me && store.timer && !deleted) renderTimer(); }, 1000);
-
-// Keep focused controls and jump targets clear of the sticky prompt.
-const promptSize = new ResizeObserver(() => {
-  const prompt = $("prompt");
-  const sticky = Boolean(prompt) && !prompt.hidden && getComputedStyle(prompt).position === "sticky";
-  document.documentElement.style.setProperty("scroll-padding-top", sticky ? `${prompt.offsetHeight + 16}px` : "0px");
-});
-promptSize.observe($("prompt"));
-
 function followColourScheme() {
   const query = window.matchMedia("(prefers-color-scheme: dark)");
   const apply = () => { document.documentElement.dataset.theme = query.matches ? "dark" : "light"; };
@@ -522,6 +411,12 @@ function followColourScheme() {
 }
 
 // --- start ------------------------------------------------------------------------------
+
+// A kept link pasted into a tab already on this page changes only the fragment.
+window.addEventListener("hashchange", () => {
+  const token = Device.tokenInLink();
+  if (token && !deleted) signInWithLink(token);
+});
 
 const linkToken = Device.tokenInLink();
 render();
