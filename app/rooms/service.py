@@ -33,6 +33,10 @@ STAFF: tuple[Role, ...] = ("facilitator", "organiser")
 T = TypeVar("T")
 
 
+def _is_card(body: Any) -> bool:
+    return isinstance(body, dict) and "kind" in body and "replies" in body
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -355,6 +359,9 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             s.flush()  # ids for new rows, before their views are taken
             events = [self._record(s, room, emit) for emit in emits]
             body = answer()
+        if actor is not None and actor.participant is not None and _is_card(body):
+            # A participant sees a card as the room does, but for their own side.
+            body = views.public_card(body, viewer=actor.participant.id)
         return Outcome(body=body, events=events, created=created)
 
     def _record(self, s: Session, room: Room, emit: Emit) -> RecordedEvent:

@@ -156,12 +156,15 @@ def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
             masked["commitment"] = {**commitment, "owner": masked["author"]}
     if card["kind"] == "request" and not card.get("answer_revealed", True):
         replies = card.get("replies") or []
-        answered_by_viewer = viewer is not None and any(
-            (r.get("by") or {}).get("id") == viewer for r in replies)
-        if not answered_by_viewer:
-            # A withdrawn request says so, held or not; its answers stay unsaid all the same.
-            status = "answered" if card["status"] in ANSWERS else card["status"]
-            masked = {**masked, "status": status, "replies": [], "commitment": None}
+        own = [r for r in replies if viewer is not None and (r.get("by") or {}).get("id") == viewer]
+        # A withdrawn request says so, held or not; its answers stay unsaid all the same,
+        # but for the viewer's own (a colleague's answer for the same organisation too).
+        status = own[-1]["answer"] if own else "answered"
+        commitment = masked.get("commitment")
+        if commitment and (commitment.get("owner") or {}).get("id") != viewer:
+            commitment = None
+        masked = {**masked, "status": status if card["status"] in ANSWERS else card["status"],
+                  "replies": own, "commitment": commitment if own else None}
     return masked
 
 

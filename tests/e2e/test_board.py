@@ -67,6 +67,39 @@ def no_scrollbars(page: Page) -> bool:
                    return d.scrollHeight <= innerHeight && d.scrollWidth <= innerWidth; }"""))
 
 
+def wall_view(page: Page) -> dict[str, Any]:
+    """What a person in the room can read on the wall: the ids of the cards that are whole
+    (inside the wall and the screen, clear of any fade), and how many columns hold cards.
+    Settles arrival animations first, so boxes are where they come to rest."""
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    return page.evaluate("""() => {
+        const wall = document.getElementById('wall');
+        const box = wall.getBoundingClientRect();
+        const style = getComputedStyle(wall);
+        const mask = style.maskImage || style.webkitMaskImage || '';
+        const fade = Number((mask.match(/calc\\(100% - ([\\d.]+)px\\)/) || [0, 0])[1]);
+        const top = Math.max(box.top, 0) - 0.5;
+        const bottom = Math.min(box.bottom - fade, innerHeight) + 0.5;
+        const cards = [...wall.querySelectorAll('.card')].filter(el => el.getClientRects().length);
+        const whole = el => {
+            const r = el.getBoundingClientRect();
+            return r.top >= top && r.bottom <= bottom && r.left >= 0 && r.right <= innerWidth
+                && !el.closest('.is-fading');
+        };
+        const column = el => Math.round(
+            (el.closest('.wall-block, .wall-column') || el).getBoundingClientRect().left);
+        return {whole: cards.filter(whole).map(el => Number(el.dataset.cardId)),
+                drawn: cards.map(el => Number(el.dataset.cardId)),
+                columns: new Set(cards.map(column)).size};
+    }""")
+
+
+def whole_cards(page: Page, ids: list[int]) -> list[int]:
+    """Those of ids that can be read whole on the wall."""
+    seen = set(wall_view(page)["whole"])
+    return [i for i in ids if i in seen]
+
+
 def winter_meeting(http: httpx.Client) -> tuple[Meeting, dict[str, Person]]:
     meeting = Meeting.open(http, "County partnership board — winter pressures",
                            "Get frail people home safely this winter")
@@ -236,6 +269,106 @@ def test_offers_stack_under_the_ask_they_answer(contexts: Any, server: Server,
     assert page_errors.errors == []
 
 
+LONG_REQUEST = ("Tell your customers what a job is worth to them: your advice never mentions it, "
+                "so people turn down work that would leave them better off.")
+LONG_NOTE = ("You are right, and it has bothered me for a while. I will go back to the team this "
+             "week, change the remit and the job descriptions so every adviser talks about what a "
+             "job is worth, and report back to this group next month with the new wording and "
+             "the first numbers, so you can hold me to it.")
+
+
+def test_the_newest_answered_request_is_whole_with_its_commitment(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    """The key moment of a meeting: one request under the three-line prompt, answered
+    "Yes, I will" with a long note. Nothing older competes with it, so all of it — the
+    commitment line too — is in clear view, at both projector sizes."""
+    meeting = Meeting.open(http, "Unemployment working group", "Help more people into good work")
+    sam = meeting.join("Sam Okafor", "Work Programme")
+    alex = meeting.join("Alex Reid", "Borough Council")
+    meeting.push(library_key="do-differently")
+    live = board_for(contexts, server, meeting, page_errors)
+    request = meeting.card(sam, "request", LONG_REQUEST, to_participant_id=alex.id)
+    expect(card(live, request)).to_be_visible(timeout=LIVE)
+    reply(meeting, alex, request["id"], "yes", LONG_NOTE)  # answered while the board watches
+
+    for viewport, page, name in ((PROJECTOR, live, "board-1080-one-answer"),
+                                 (PROJECTOR_SMALL, None, "board-720-one-answer")):
+        page = page or board_for(contexts, server, meeting, page_errors, viewport)
+        shown = card(page, request)
+        expect(shown.locator(".card-commitment")).to_contain_text("Alex Reid", timeout=LIVE)
+        assert whole_cards(page, [request["id"]]) == [request["id"]], (viewport, wall_view(page))
+        line = shown.locator(".card-commitment").bounding_box()
+        wall = page.locator("#wall").bounding_box()
+        assert line and wall and line["y"] + line["height"] <= wall["y"] + wall["height"]
+        # Room is made above the wall, within limits: the prompt stays 48 px or more at 1080p
+        # (so 32 px at 720p) and the join panel stays up.
+        assert font_px(page.locator("#prompt-text")) >= 48 * viewport["height"] / 1080 - 0.5
+        expect(page.locator("#join-code")).to_be_visible()
+        assert no_scrollbars(page)
+        screenshot(page, name)
+    assert page_errors.errors == []
+
+
+OFFER_TEXTS = [
+    "We will send volunteers to A&E to accompany people home at night.",
+    "I will co-ordinate a message to all our staff about flu jabs.",
+    "Our crews can check on people the morning after they get home.",
+    "We can open two step-down flats for people who cannot go home yet.",
+    "Our befrienders will phone everyone discharged late, the next day.",
+    "Our job coaches can cover the hospital help desk on weekday evenings.",
+]
+
+
+def check_ask_and_offers(page: Page, ask: dict[str, Any], offers: list[dict[str, Any]]) -> None:
+    """The ask and its newest offer are whole; every offer is either whole or counted in a
+    "+N earlier offers" line (the oldest fold first); each column used has a whole card."""
+    view = wall_view(page)
+    assert offers[-1]["id"] in view["whole"], ("newest offer", len(offers), view)
+    assert ask["id"] in view["whole"], ("the ask", len(offers), view)
+    assert len(view["whole"]) >= view["columns"], view
+    more = page.locator("#wall .offers-more:not([hidden])")
+    folded = int(re.sub(r"\D", "", more.inner_text())) if more.count() else 0
+    assert [o["id"] for o in offers if o["id"] in view["whole"]] == [
+        o["id"] for o in offers[folded:]], (folded, view)
+
+
+def test_an_ask_and_its_offers_use_the_empty_columns_and_the_newest_offer_is_whole(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    meeting = Meeting.open(http, "County partnership board",
+                           "Get frail people home safely this winter")
+    priya = meeting.join("Priya Shah", "NHS Commissioning")
+    helpers = [meeting.join(name, org) for name, org in (
+        ("Jo Barnes", "Voluntary Action"), ("Alex Reid", "Borough Council"),
+        ("Dev Patel", "Fire & Rescue"), ("Kim Lee", "Age UK"), ("Sam Okafor", "Work Programme"),
+        ("Lee Ward", "Housing Trust"))]
+    meeting.push(library_key="ask-for-help")
+    ask = meeting.card(priya, "ask", "Norovirus and flu, no beds: frail people are being sent "
+                       "home at midnight. What can you do this week?")
+    page = board_for(contexts, server, meeting, page_errors)
+    meeting.push(library_key="offers")
+    offers: list[dict[str, Any]] = []
+    for who, text in zip(helpers, OFFER_TEXTS, strict=True):
+        offers.append(meeting.card(who, "offer", text, reply_to=ask["id"]))
+        if len(offers) <= 2:  # the first two are taken up: commitments
+            assert meeting.act(priya, offers[-1]["id"], "accept").status_code == 200
+            expect(card(page, offers[-1])).to_have_class(has_class("is-commitment"), timeout=LIVE)
+        expect(card(page, offers[-1])).to_be_visible(timeout=LIVE)
+        if len(offers) == 2:
+            # Three cards and three columns: empty columns are used before anything is cut.
+            ids = [ask["id"], *(o["id"] for o in offers)]
+            assert whole_cards(page, ids) == ids, wall_view(page)
+        if len(offers) in (2, 3, 6):
+            check_ask_and_offers(page, ask, offers)
+            screenshot(page, f"board-1080-ask-{len(offers)}-offers")
+    small = board_for(contexts, server, meeting, page_errors, PROJECTOR_SMALL)
+    expect(card(small, offers[-1])).to_be_visible()
+    check_ask_and_offers(small, ask, offers)
+    assert no_scrollbars(page) and no_scrollbars(small)
+    assert_accessible(small, "the board with an ask whose offers flow and fold")
+    screenshot(small, "board-720-ask-6-offers")
+    assert page_errors.errors == []
+
+
 def test_commitments_counter_counts_what_the_room_leaves_with(
         contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
     meeting = Meeting.open(http, "Working group")
@@ -277,9 +410,10 @@ def test_spotlight_takes_the_centre_and_gives_it_back(contexts: Any, server: Ser
     expect(spotlight).to_be_visible(timeout=LIVE)
     big = spotlight.locator(f'[data-card-id="{made["ask"]["id"]}"]')
     expect(big).to_contain_text("Norovirus and flu")
-    # The offers come with their ask; the card is larger than on the wall.
+    # The offers come with their ask, larger than any card on the wall. (The ask is older
+    # than five cards: it may have faded off the wall, and can still be spotlighted.)
     expect(spotlight.locator(".offers .card")).to_have_count(2)
-    on_wall = card(page, made["ask"]).locator(".card-text")
+    on_wall = card(page, made["worth"]).locator(".card-text")
     assert font_px(big.locator(".card-text")) > font_px(on_wall)
     box = big.bounding_box()
     assert box and abs(box["x"] + box["width"] / 2 - PROJECTOR["width"] / 2) < 60  # centred
@@ -290,7 +424,7 @@ def test_spotlight_takes_the_centre_and_gives_it_back(contexts: Any, server: Ser
     moderate(meeting, made["ask"]["id"], spotlight=False)
     expect(spotlight).to_be_hidden(timeout=LIVE)
     expect(page.locator("#stage")).not_to_have_attribute("inert", "")
-    expect(card(page, made["ask"])).to_be_visible()
+    assert whole_cards(page, [made["worth"]["id"]]) == [made["worth"]["id"]]  # the wall is back
     assert page_errors.errors == []
 
 
@@ -377,13 +511,20 @@ def test_forty_cards_never_make_the_board_scroll(contexts: Any, server: Server,
         meeting.card(who, kind, text, **extra)
         n += 1
         posted += 1
+    # The longest prompt of the library (five lines on the board), then a full answer.
+    meeting.push(library_key="winfy")
     last_answer = meeting.card(people["jo"], "request", "Send a nurse to our Tuesday drop-in.",
                                to_participant_id=people["priya"].id)
-    reply(meeting, people["priya"], last_answer["id"], "yes", "Yes — from next week.")
+    reply(meeting, people["priya"], last_answer["id"], "yes",
+          "Yes — from next week, every Tuesday morning; we will tell your volunteers who it is.")
 
     for viewport, name in ((PROJECTOR, "board-1080-cards"), (PROJECTOR_SMALL, "board-720-cards")):
         page = board_for(contexts, server, meeting, page_errors, viewport)
         expect(card(page, last_answer)).to_be_visible()
+        # The newest card is whole, and every column holds at least one whole card.
+        view = wall_view(page)
+        assert last_answer["id"] in view["whole"], (viewport, view)
+        assert len(view["whole"]) >= view["columns"], (viewport, view)
         expect(page.locator("body")).to_have_class(has_class("join-compact"))
         assert no_scrollbars(page), viewport
         # Older cards fade off the bottom: what is drawn stays inside the wall.

@@ -1,12 +1,38 @@
 // The board's card wall: newest first in masonry columns. Offers that answer an ask (or a
-// request) are drawn under it, not on their own. Only what fits is drawn: the wall fades
-// out at the bottom and never scrolls (DESIGN "Board": old cards fade off).
+// request) are drawn under it, not on their own. Nothing scrolls, and only OLD cards fade
+// off (DESIGN "Board"): the newest card of every column is always whole.
+//
+// The wall is laid out by hand, because CSS cannot promise that: each card (and each offer
+// under an ask) is placed absolutely, in the column and at the height this module works
+// out from the cards' measured heights. The DOM keeps the meeting's order — an ask and its
+// offers stay one group, newest group first — whatever columns they land in.
+//
+// When a column is too short for the newest item in it:
+//   - an ask's offers flow on into the empty columns beside it, under a "More offers to
+//     Priya's ask" line;
+//   - if even that is not enough, its oldest offers fold into a "+2 earlier offers" line,
+//     so the ask and its newest offers are whole;
+//   - a card on its own that is taller than the column spreads across the empty columns
+//     beside it; failing that, it shows fewer lines of its text, note and names.
+// Each of these is reported as strain, and board.js first frees room (a smaller join panel,
+// a smaller prompt) and lays the wall out again. Older items go under the newest, as
+// masonry; the first one that does not fit under them fades off the bottom of its column.
 
 import { h } from "./dom.js";
 import { renderCard } from "./cards.js";
 
 // Narrowest column, in rem (the board's rem follows the screen): three columns at 16:9.
 const COLUMN_REM = 24;
+const GROUP_GAP_REM = 1.25;   // between the items of a column
+const OFFER_GAP_REM = 0.6;    // between an ask and its first offer, and between offers
+const MIN_TAIL_REM = 5;       // an old card that does not fit shows only if this much can
+
+/** How hard the wall had to work to show its newest cards whole, least first. */
+export const STRAIN = {
+  none: 0,
+  flowed: 1,    // an ask's offers went on into the next column
+  squeezed: 2,  // offers folded away, or a card's text shortened (or, at worst, cut)
+};
 
 /** The wall's items, newest activity first: each card with the offers replying to it. */
 export function wallItems(store) {
@@ -32,20 +58,48 @@ export function wallItems(store) {
     .sort((a, b) => b.latest - a.latest);
 }
 
-/** A card with the offers that answer it stacked beneath. */
+/** A card with the offers that answer it stacked beneath (the spotlight's layout). */
 export function cardGroup(item, article) {
   const main = article(item.card, "main");
   if (!item.offers.length) return h("div", { class: "card-group" }, main);
-  const count = item.offers.length;
   return h("div", { class: "card-group has-offers" }, main,
-    h("ol", { class: "offers", attrs: { "aria-label": `${count} ${count === 1 ? "offer" : "offers"} of help` } },
+    h("ol", { class: "offers", attrs: { "aria-label": offersLabel(item.offers.length) } },
       item.offers.map((offer) => h("li", { class: "offer-item" }, article(offer, "under")))));
+}
+
+const offersLabel = (n) => `${n} ${n === 1 ? "offer" : "offers"} of help`;
+const earlier = (n) => `+${n} earlier ${n === 1 ? "offer" : "offers"}`;
+
+/** Where one item's blocks go when its offers flow over several columns, or null. */
+function planFlow(mainH, moreH, offers, columns, height, gap, contH) {
+  const spots = [];        // [column, top] of each offer shown
+  const continued = [];    // [column] of each "More offers" line
+  const ends = new Map([[columns[0], mainH]]);
+  let k = 0;
+  let y = mainH;
+  if (moreH) y += gap + moreH;
+  if (y > height) return null;
+  for (const offer of offers) {
+    if (y + gap + offer.h > height) {
+      ends.set(columns[k], y);
+      k += 1;
+      if (k >= columns.length) return null;
+      continued.push(columns[k]);
+      y = contH;
+      if (y + gap + offer.h > height) return null;
+    }
+    spots.push([columns[k], y + gap]);
+    y += gap + offer.h;
+  }
+  ends.set(columns[k], y);
+  return { spots, continued, ends };
 }
 
 export class Wall {
   constructor(el) {
     this.el = el;
     this.cache = new Map();   // card id -> {sig, el}: unchanged cards keep their element
+    this.groups = new Map();  // item card id -> the item's elements, kept between renders
     this.fresh = new Set();   // ids that arrived live and still get the arriving animation
     this.revealed = new Set(); // requests whose held answer was just revealed
   }
@@ -65,6 +119,7 @@ export class Wall {
     if (cached && cached.sig === sig) return cached.el;
     const el = renderCard(card);
     el.classList.add(`placed-${placement}`);
+    if (placement === "main") el.classList.add("wall-block");  // an offer's block is its <li>
     if (this.fresh.delete(card.id)) {
       el.classList.add("arriving");
       el.addEventListener("animationend", () => el.classList.remove("arriving"), { once: true });
@@ -79,30 +134,235 @@ export class Wall {
     return el;
   }
 
-  /** Lay out the wall; returns how many items there are (drawn or not). */
+  /** The elements of one item, reused while its cards are unchanged (a card moved in the
+   * DOM would replay its arriving animation). */
+  group(item) {
+    const main = this.article(item.card, "main");
+    const lis = item.offers.map((offer) => {
+      const el = this.article(offer, "under");
+      return el.parentElement && el.parentElement.classList.contains("offer-item")
+        ? el.parentElement : h("li", { class: "offer-item wall-block" }, el);
+    });
+    const sig = [main, ...lis];
+    let group = this.groups.get(item.card.id);
+    if (!group || group.sig.length !== sig.length || group.sig.some((el, i) => el !== sig[i])) {
+      const more = h("li", { class: "offers-more wall-block" });
+      const list = lis.length
+        ? h("ol", { class: "offers", attrs: { "aria-label": offersLabel(lis.length) } }, more, lis)
+        : null;
+      group = { sig, main, lis, more, list, conts: [],
+                el: h("div", { class: lis.length ? "card-group has-offers" : "card-group" },
+                  main, list) };
+      this.groups.set(item.card.id, group);
+    }
+    // Whatever the last layout did to these elements is undone before measuring again.
+    for (const el of [main, ...lis, group.more, ...group.conts]) {
+      el.hidden = false;
+      el.classList.remove("is-fading");
+      el.style.removeProperty("--fade-from");
+      el.style.removeProperty("--fade-to");
+    }
+    main.classList.remove("is-squeezed");
+    main.style.removeProperty("width");
+    group.more.hidden = true;
+    for (const cont of group.conts) cont.hidden = true;
+    group.author = item.card.author;
+    return group;
+  }
+
+  /** The n-th "More offers to Priya's ask" line of a group, made when first needed. It
+   * says "Offers to …" when none of the offers could stay under the ask itself. Hidden
+   * from assistive technology: there, the offers simply follow their ask. */
+  cont(group, n, first = false) {
+    while (group.conts.length <= n) {
+      const line = h("li", { class: "offers-cont wall-block", attrs: { "aria-hidden": "true" } });
+      group.list.append(line);
+      group.conts.push(line);
+    }
+    const line = group.conts[n];
+    const name = group.author && group.author.name;
+    line.textContent = `${first ? "Offers" : "More offers"} to ${name ? `${name}’s` : "the"} ask`;
+    line.hidden = false;
+    return line;
+  }
+
+  place(el, column, top) {
+    el.style.setProperty("left", `${column * (this.colW + this.gap)}px`);
+    el.style.setProperty("top", `${top}px`);
+  }
+
+  /** Draw what of an old item fits under the others in a column, fading off the bottom. */
+  tail(group, column, top) {
+    const blocks = [group.main, ...group.lis];
+    let y = top;
+    blocks.forEach((el, i) => {
+      if (i > 0) y += this.offerGap;
+      if (y >= this.height) {
+        el.hidden = true;
+        return;
+      }
+      this.place(el, column, y);
+      el.classList.add("is-fading");
+      el.style.setProperty("--fade-from", `${top - y}px`);
+      el.style.setProperty("--fade-to", `${this.height - y}px`);
+      y += el.offsetHeight;
+    });
+  }
+
+  /** The newest item of a column is too tall for it: flow its offers on into the empty
+   * columns, fold its oldest offers away, or shorten its text; returns the strain. */
+  fit(group, column, y) {
+    const count = y.length;
+    if (!group.lis.length) {
+      // A card on its own: across two or more empty columns it is shorter and nothing of
+      // it is lost; failing that, fewer lines of it, as wide as the empty columns allow.
+      if (this.widen(group, column, y, 2)) return STRAIN.flowed;
+      group.main.classList.add("is-squeezed");
+      this.lost += 1;
+      if (this.widen(group, column, y, 1)) return STRAIN.squeezed;
+    }
+    const empty = [column];
+    for (let step = 1; step < count; step += 1) {
+      const other = (column + step) % count;  // to the right first: read on, left to right
+      if (y[other] === null) empty.push(other);
+    }
+    const offers = group.lis.map((el) => ({ el, h: el.offsetHeight }));
+    const contH = offers.length ? this.cont(group, 0).offsetHeight : 0;
+    if (offers.length) group.conts[0].hidden = true;
+    let mainH = group.main.offsetHeight;
+    let squeezed = false;
+    for (;;) {
+      for (let fold = 0; fold <= offers.length; fold += 1) {
+        let moreH = 0;
+        if (fold) {
+          group.more.hidden = false;
+          group.more.textContent = earlier(fold);
+          moreH = group.more.offsetHeight;
+        }
+        const plan = planFlow(mainH, moreH, offers.slice(fold), empty, this.height,
+                              this.offerGap, contH);
+        if (!plan) continue;
+        this.place(group.main, column, 0);
+        if (fold) this.place(group.more, column, mainH + this.offerGap);
+        offers.slice(0, fold).forEach((offer) => { offer.el.hidden = true; });
+        plan.spots.forEach(([col, top], i) => this.place(offers[fold + i].el, col, top));
+        const noneUnder = !fold && plan.spots.length > 0 && plan.spots[0][0] !== column;
+        plan.continued.forEach((col, i) => {
+          this.place(this.cont(group, i, noneUnder && i === 0), col, 0);
+        });
+        for (const [col, end] of plan.ends) y[col] = end;
+        this.lost += fold + (squeezed ? 1 : 0);
+        if (fold || squeezed) return STRAIN.squeezed;
+        return plan.continued.length ? STRAIN.flowed : STRAIN.none;
+      }
+      group.more.hidden = true;
+      if (squeezed) break;
+      // Taller than the whole wall on its own: fewer lines of text and note.
+      group.main.classList.add("is-squeezed");
+      mainH = group.main.offsetHeight;
+      squeezed = true;
+    }
+    // Nothing more to give: show what fits, fading, rather than nothing.
+    this.tail(group, column, 0);
+    y[column] = this.height;
+    this.lost += 1 + offers.length + Math.max(0, mainH - this.height) / this.height;
+    return STRAIN.squeezed;
+  }
+
+  /** Try a card across `least` or more empty columns, beside and including this one,
+   * widest last but one column last; returns whether it now fits, placed. */
+  widen(group, column, y, least) {
+    const count = y.length;
+    const spans = [];
+    for (let span = Math.max(2, least); span <= count; span += 1) spans.push(span);
+    if (least === 1) spans.push(1);
+    for (const span of spans) {
+      // The run of empty columns from this one rightwards, else shifted leftwards.
+      const lowest = Math.max(0, column - span + 1);
+      for (let first = Math.min(column, count - span); first >= lowest; first -= 1) {
+        const run = Array.from({ length: span }, (_, i) => first + i);
+        if (run.some((c) => y[c] !== null)) continue;
+        group.main.style.setProperty("width", `${span * this.colW + (span - 1) * this.gap}px`);
+        const height = group.main.offsetHeight;
+        if (height > this.height) break;  // no better with the same span elsewhere
+        this.place(group.main, first, 0);
+        for (const c of run) y[c] = height;
+        return true;
+      }
+    }
+    group.main.style.removeProperty("width");
+    return false;
+  }
+
+  /** Put the items' elements first in the wall, in this order, moving only what must move
+   * (the rest, absolutely placed, are in nobody's way until render() drops them). */
+  order(groups) {
+    groups.forEach((group, i) => {
+      const there = this.el.children[i] || null;
+      if (there !== group.el) this.el.insertBefore(group.el, there);
+    });
+  }
+
+  /** Lay out the wall: {count: items there are (drawn or not), strain: see STRAIN, lost:
+   * how much of the newest items had to be folded away or shortened}. */
   render(store) {
     const items = wallItems(store);
     const alive = new Set(store.visibleCards().map((c) => c.id));
     for (const id of this.cache.keys()) if (!alive.has(id)) this.cache.delete(id);
+    for (const id of this.groups.keys()) if (!alive.has(id)) this.groups.delete(id);
 
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-    const count = Math.max(1, Math.floor(this.el.clientWidth / (COLUMN_REM * rem)));
-    while (this.el.children.length < count) this.el.append(h("div", { class: "wall-column" }));
-    while (this.el.children.length > count) this.el.lastElementChild.remove();
-    const columns = [...this.el.children];
-    for (const column of columns) column.replaceChildren();
+    const width = this.el.clientWidth;
+    this.height = this.el.clientHeight;
+    this.gap = GROUP_GAP_REM * rem;
+    this.offerGap = OFFER_GAP_REM * rem;
+    const count = Math.max(1, Math.floor(width / (COLUMN_REM * rem)));
+    this.colW = (width - this.gap * (count - 1)) / count;
+    this.el.style.setProperty("--col-w", `${this.colW}px`);
+    this.el.style.setProperty("--offer-gap", `${this.offerGap}px`);
+    this.el.dataset.columns = String(count);
 
-    const limit = this.el.clientHeight;
-    const heights = columns.map(() => 0);
-    const article = (card, placement) => this.article(card, placement);
+    const y = new Array(count).fill(null);  // where each column's cards end; null: none yet
+    const open = new Array(count).fill(true);
+    const shown = [];
+    let strain = STRAIN.none;
+    this.lost = 0;  // offers folded away, cards shortened or cut, to show the newest whole
     for (const item of items) {
-      const shortest = heights.indexOf(Math.min(...heights));
-      if (heights[shortest] >= limit) break;  // the rest would be out of sight
-      columns[shortest].append(cardGroup(item, article));
-      heights[shortest] = columns[shortest].offsetHeight;
+      let column = -1;
+      for (let c = 0; c < count; c += 1) {
+        if (open[c] && (column < 0 || (y[c] ?? 0) < (y[column] ?? 0))) column = c;
+      }
+      if (column < 0) break;  // every column is full: the rest are out of sight
+      const group = this.group(item);
+      shown.push(group);
+      this.order(shown);  // in the wall (to be measured), in the meeting's order
+      const top = y[column] === null ? 0 : y[column] + this.gap;
+      let bottom = top + group.main.offsetHeight;
+      for (const li of group.lis) bottom += this.offerGap + li.offsetHeight;
+      if (bottom <= this.height) {
+        let at = top;
+        this.place(group.main, column, at);
+        at += group.main.offsetHeight;
+        for (const li of group.lis) {
+          this.place(li, column, at + this.offerGap);
+          at += this.offerGap + li.offsetHeight;
+        }
+        y[column] = bottom;
+      } else if (y[column] !== null) {
+        // An older item under newer ones: what fits of it fades off; the column is full.
+        open[column] = false;
+        if (this.height - top < MIN_TAIL_REM * rem) {
+          shown.pop();
+        } else {
+          this.tail(group, column, top);
+        }
+      } else {
+        strain = Math.max(strain, this.fit(group, column, y));
+      }
     }
-    // A revealed card out of sight must not glow later, when it scrolls into view.
+    while (this.el.children.length > shown.length) this.el.lastElementChild.remove();
+    // A revealed card out of sight must not glow later, when it comes into view.
     this.revealed.clear();
-    return items.length;
+    return { count: items.length, strain, lost: this.lost };
   }
 }

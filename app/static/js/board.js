@@ -5,12 +5,16 @@ import { connect } from "./live.js";
 import { RoomStore } from "./store.js";
 import { fill, announce, clock, connectionIndicator, ANSWER_LABEL } from "./dom.js";
 import { renderCard } from "./cards.js";
-import { Wall, cardGroup, wallItems } from "./board-wall.js";
+import { Wall, STRAIN, cardGroup, wallItems } from "./board-wall.js";
 import { drawMap } from "./board-map.js";
 
 const THEME_KEY = "askroom.board.theme";
 // Once this many cards are up, most people have joined: the join panel gets smaller.
 const COMPACT_AFTER_CARDS = 3;
+// Room the board frees, step by step, when the wall is too short for its newest cards:
+// 1 the join panel goes compact (once there is a card), 2 the prompt steps down in size
+// and the title and purpose take a line each, 3 the prompt is 48 px at 1080p (no less).
+const ROOM_STEPS = 3;
 const RING = 2 * Math.PI * 52;  // the timer ring's circumference (r=52 in board.html)
 
 const $ = (id) => document.getElementById(id);
@@ -143,9 +147,10 @@ function renderBand(room) {
   $("people-words").textContent = count ? `${plural(count, "person", "people")} joined` : "No one has joined yet";
 }
 
-function renderJoin(room, cardCount) {
+function renderJoin(room, cardCount, roomStep) {
   // Locked: nobody new may join, so the panel stays small whatever was chosen.
-  const compact = room.state === "locked" || (joinChoice ?? cardCount >= COMPACT_AFTER_CARDS);
+  const auto = cardCount >= COMPACT_AFTER_CARDS || (cardCount > 0 && roomStep >= 1);
+  const compact = room.state === "locked" || (joinChoice ?? auto);
   document.body.classList.toggle("join-compact", compact);
   $("btn-join").setAttribute("aria-pressed", String(compact));
   $("join").hidden = room.state === "closed";
@@ -256,16 +261,39 @@ function render() {
   const cards = store.visibleCards();
   const commitments = store.commitments().length;
   renderBand(room);
-  renderJoin(room, cards.length);
   renderNow(room, commitments);
   renderTally(commitments, room.state === "closed");
-  const total = wall.render(store);
+  renderTimer();  // before the wall: the timer ring takes room above it
+  const { count: total } = renderWall(room, cards.length);
   $("wall-empty").hidden = total > 0;
   drawMap($("map"), store, remPx() / 16);
   renderLegend();
   renderSpotlight();
-  renderTimer();
   announceRevealed();
+}
+
+/** Lay the wall out; while its newest cards do not fit whole, free room above it and
+ * lay it out again (a flowed ask needs no more than a compact join panel). If even the
+ * most room cannot show them whole, the prompt keeps the largest size that shows as much. */
+function renderWall(room, cardCount) {
+  const apply = (step) => {
+    renderJoin(room, cardCount, step);
+    $("prompt").dataset.fit = String(Math.max(0, step - 1));
+    document.body.classList.toggle("band-short", step >= 2);
+    return wall.render(store);
+  };
+  let step = 0;
+  let laid = apply(step);
+  let best = { step, ...laid };
+  while (step < ROOM_STEPS
+         && (laid.strain >= STRAIN.squeezed || (laid.strain === STRAIN.flowed && step < 1))) {
+    step += 1;
+    laid = apply(step);
+    if (laid.lost < best.lost || (laid.lost === best.lost && laid.strain < best.strain)) {
+      best = { step, ...laid };
+    }
+  }
+  return best.step < step ? apply(best.step) : laid;
 }
 
 let pending = false;
@@ -368,6 +396,8 @@ document.addEventListener("keydown", (event) => {
   action();
 });
 window.addEventListener("resize", scheduleRender);
+// Whatever changes the wall's size (a banner, the timer, the screen) lays it out again.
+new ResizeObserver(scheduleRender).observe($("wall"));
 
 // --- the live connection ----------------------------------------------------------------
 
