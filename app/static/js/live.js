@@ -66,9 +66,17 @@ export function connect(code, handlers, options = {}) {
       }
       receive(frame);
     };
+    let opened = false;
+    ws.addEventListener("open", () => { opened = true; });
     ws.onclose = (event) => {
       if (ws !== socket) return;
       socket = null;
+      if (!opened) {
+        // A refused handshake looks like a network failure from here: ask whether the
+        // room is still there (deleted while we were away) before trying again.
+        checkRoomThenSchedule();
+        return;
+      }
       if (event.code === CLOSE_BAD_KEY || event.code === CLOSE_ROOM_GONE) {
         stopped = true;
         status(event.code === CLOSE_BAD_KEY ? "denied" : "deleted");
@@ -108,6 +116,20 @@ export function connect(code, handlers, options = {}) {
       old.close();
     }
     open();
+  }
+
+  async function checkRoomThenSchedule() {
+    try {
+      const response = await fetch(`/api/rooms/${encodeURIComponent(code)}`);
+      if (response.status === 404) {
+        stopped = true;
+        status("deleted");
+        return;
+      }
+    } catch {
+      // offline: the schedule below says so
+    }
+    schedule();
   }
 
   function schedule() {
