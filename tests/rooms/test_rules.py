@@ -935,6 +935,7 @@ def test_moderating_in_a_closed_room_is_refused(
 
 
 PEOPLE = {p.id: p for p in (sam(), alex(), jo(), pat())}
+HIDDEN_10 = {"card": {"id": 10, "hidden": True}}
 
 
 def _person_json(person: Participant) -> dict[str, Any]:
@@ -984,14 +985,14 @@ def test_card_view_of_a_request_answered_yes_shows_the_commitment_and_its_owner(
 def test_public_event_data_hides_the_text_of_a_hidden_card() -> None:
     card = make_card(10, "ask", sam(), hidden=True, text="Something unkind")
     data = {"card": card_view(card, [], PEOPLE)}
-    assert public_event_data("card.updated", data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
-    assert public_event_data("card.updated", data, hidden_now=False) == {"card": {"id": 10, "hidden": True}}
+    assert public_event_data("card.updated", data, hidden_now=True) == HIDDEN_10
+    assert public_event_data("card.updated", data, hidden_now=False) == HIDDEN_10
 
 
 def test_public_event_data_hides_a_card_hidden_since_the_event() -> None:
     """An event recorded while the card was visible, replayed after it was hidden."""
     data = {"card": card_view(make_card(10, "ask", sam(), text="Something unkind"), [], PEOPLE)}
-    assert public_event_data("card.updated", data, hidden_now=True) == {"card": {"id": 10, "hidden": True}}
+    assert public_event_data("card.updated", data, hidden_now=True) == HIDDEN_10
 
 
 @pytest.mark.parametrize(
