@@ -100,6 +100,11 @@ class DirectLink:
         return cls(protocol) if usable else None
 
     def buffered(self) -> int:
+        # The protocol clears `writable` when its transport pauses writing: until then the
+        # buffer is under the high-water mark, and asking its size per event would be waste.
+        writable = getattr(self.protocol, "writable", None)
+        if writable is not None and writable.is_set():
+            return 0
         return int(self.transport.get_write_buffer_size())
 
     def write(self, data: bytes) -> bool:

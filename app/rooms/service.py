@@ -213,7 +213,8 @@ class RoomService(RunSheetCommands, PrivacyCommands):
                 to_participant_id=to_participant_id,
                 to_participant=self._participant(s, room, to_participant_id),
                 to_organisation=to_organisation,
-                known_organisations=self._organisations(s, room),
+                # Read only for a request to an organisation: an ask need not load the room.
+                known_organisations=self._organisations(s, room) if to_organisation else {},
                 reply_to_id=reply_to, reply_to=self._card(s, room, reply_to, missing_ok=True),
                 identity=identity, now=self.clock())
             s.add(card)
@@ -373,6 +374,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             subject.seq = room.seq
             card_id = subject.id
             data: JSON = {"card": self._card_json(s, subject)}
+            s.info.setdefault("card_views", {})[subject.id] = data["card"]
         elif isinstance(subject, Participant):
             data = {"participant": views.person(subject)}
         elif isinstance(subject, Prompt):
@@ -480,6 +482,11 @@ class RoomService(RunSheetCommands, PrivacyCommands):
                       .order_by(col(Reply.id).desc())).first()
 
     def _card_json(self, s: Session, card: Card) -> JSON:
+        """The card's whole view. Within one command, the view its event recorded is the
+        answer too: built once, not twice."""
+        recorded = s.info.get("card_views", {}).get(card.id)
+        if recorded is not None and recorded["seq"] == card.seq:
+            return recorded  # type: ignore[no-any-return]
         replies = list(s.exec(select(Reply).where(Reply.card_id == card.id)
                               .order_by(col(Reply.id))))
         ids = {card.author_id, card.to_participant_id, *(r.by_id for r in replies)} - {None}

@@ -75,7 +75,8 @@ async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
     try:
         if canonical is None:
             raise Refusal("not_found", "room_not_found", "There is no room with that code.")
-        await run_in_threadpool(service.room_seq, canonical)
+        if canonical not in hub.feeds:  # a room live in this process exists: no read needed
+            await run_in_threadpool(service.room_seq, canonical)
     except Refusal as refusal:
         await ws.send_denial_response(_deny(404, refusal.code, refusal.detail))
         return
