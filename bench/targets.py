@@ -1,0 +1,250 @@
+"""The servers under test, each in its own process on 127.0.0.1, and what /proc says
+about them.
+
+- `app`: `python -m app.cli serve` on a fresh SQLite file with relaxed rate limits;
+  with `servers > 1`, that many processes on one SQLite file (WAL works across processes
+  on one host) and a `redis-server` of its own, as ASKROOM_REDIS_URL.
+- `ceiling`: bench/ceiling.py, bare `websockets.broadcast`.
+- `naive`: bench/naive.py, FastAPI docs' broadcast loop under uvicorn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# As tests/server.py: the harness posts for a whole room from few addresses at machine speed.
+RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
+                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
+ROOM_CODE = "BENCH1"  # ceiling and naive accept any code
+
+
+def snapshot_app(workdir: Path) -> tuple[Path, str]:
+    """A copy of app/ as it is now, for every app server of this invocation: app/ may be
+    edited while a benchmark runs, and runs compared with each other must measure the
+    same code. Returns the directory to run from and a fingerprint of the code."""
+    root = workdir / "app-snapshot"
+    shutil.copytree(ROOT / "app", root / "app",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    digest = hashlib.sha1()
+    for path in sorted((root / "app").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return root, digest.hexdigest()[:12]
+
+
+def git_head() -> str:
+    """The commit app/ was taken from (read only)."""
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                         capture_output=True, check=False)
+    return out.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_of(pid: int) -> float:
+    """utime + stime of a process so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy() -> float:
+    """CPU seconds all processes on the machine have used (all cores), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+class Proc:
+    """A child process and its /proc figures."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], log: Path,
+                 cwd: Path = ROOT) -> None:
+        self.log = log
+        with log.open("ab") as out:  # the child keeps its own copy of the fd
+            self.popen = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out,
+                                          stderr=subprocess.STDOUT)
+        self.pid = self.popen.pid
+
+    def cpu_seconds(self) -> float:
+        return cpu_of(self.pid)
+
+    def status_kib(self, name: str) -> int:
+        """VmRSS (now) or VmHWM (peak) in KiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+        return 0
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+
+
+@dataclass
+class Target:
+    name: str
+    ws_ports: list[int]
+    post_urls: list[str]  # base URLs the cards are posted to, round-robin
+    health_urls: list[str]
+    procs: list[Proc]  # the server processes measured (not redis)
+    helpers: list[Proc] = field(default_factory=list)
+    code: str = ROOM_CODE
+    tokens: list[str] = field(default_factory=lambda: ["bench"])
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        for url in self.health_urls:
+            while True:
+                if not all(p.alive() for p in self.procs):
+                    tail = self.procs[0].log.read_text()[-2000:]
+                    raise RuntimeError(f"{self.name} exited: {tail}")
+                try:
+                    if httpx.get(url, timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{self.name} did not start in time")
+                time.sleep(0.05)
+
+    def cpu_seconds(self) -> float:
+        return sum(p.cpu_seconds() for p in self.procs)
+
+    def rss_kib(self) -> int:
+        return sum(p.status_kib("VmRSS") for p in self.procs)
+
+    def peak_rss_kib(self) -> int:
+        return sum(p.status_kib("VmHWM") for p in self.procs)
+
+    def stop(self) -> None:
+        for p in [*self.procs, *self.helpers]:
+            p.stop()
+
+
+def start(name: str, workdir: Path, *, servers: int = 1) -> Target:
+    python = sys.executable
+    if name == "ceiling":
+        ws, http = free_port(), free_port()
+        proc = Proc([python, "-m", "bench.ceiling", "--ws-port", str(ws), "--http-port",
+                     str(http)], dict(os.environ), workdir / "ceiling.log")
+        base = f"http://127.0.0.1:{http}"
+        target = Target(name, [ws], [base], [f"{base}/healthz"], [proc])
+    elif name == "naive":
+        port = free_port()
+        proc = Proc([python, "-m", "bench.naive", "--port", str(port)], dict(os.environ),
+                    workdir / "naive.log")
+        base = f"http://127.0.0.1:{port}"
+        target = Target(name, [port], [base], [f"{base}/healthz"], [proc])
+    elif name == "app":
+        target = _start_app(workdir, servers)
+    elif name.startswith("app+"):  # the app under an experiment (see EXPERIMENTS)
+        target = _start_app(workdir, servers, experiments=name.split("+")[1:])
+    else:
+        raise ValueError(name)
+    try:
+        target.wait_ready()
+    except BaseException:
+        target.stop()
+        raise
+    return target
+
+
+# Experiments: the same `askroom serve`, started by a prelude that changes one thing in the
+# process before the app is imported, to test a hypothesis about a hot spot without
+# editing app/. Named on the command line as `--target app+NAME` (several: app+A+B).
+EXPERIMENTS = {
+    # How long a thread that wants the GIL (the database thread) may have to wait for the
+    # one that holds it (the event loop); Python's default is 5 ms.
+    "si0.5": "sys.setswitchinterval(0.0005)",
+    # Writers queue on an in-process lock instead of meeting in SQLite, whose busy handler
+    # makes the loser sleep (1, 2, 5, 10 ... 100 ms) and retry.
+    "wlock": (
+        "import contextlib, threading\n"
+        "import app.db, app.rooms.service\n"
+        "_lock, _open = threading.Lock(), app.db.write_session\n"
+        "@contextlib.contextmanager\n"
+        "def write_session(engine):\n"
+        "    with _lock, _open(engine) as session:\n"
+        "        yield session\n"
+        "app.rooms.service.write_session = write_session"),
+}
+
+
+def _serve_argv(port: int, experiments: list[str]) -> list[str]:
+    args = ["serve", "--port", str(port), "--log-level", "warning"]
+    if not experiments:
+        return [sys.executable, "-m", "app.cli", *args]
+    prelude = "\n".join(["import sys", *(EXPERIMENTS[e] for e in experiments)])
+    return [sys.executable, "-c",
+            f"{prelude}\nfrom app.cli import main\nsys.exit(main({args!r}))"]
+
+
+def _start_app(workdir: Path, servers: int, experiments: list[str] | None = None) -> Target:
+    db = workdir / f"askroom-{time.monotonic_ns()}.db"
+    env = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db}", **RELAXED_LIMITS}
+    helpers = []
+    if servers > 1:
+        redis_port = free_port()
+        helpers.append(Proc(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no"], dict(os.environ),
+                            workdir / "redis.log"))
+        env["ASKROOM_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        time.sleep(0.3)  # redis-server is ready in well under that
+    ports = [free_port() for _ in range(servers)]
+    procs = []
+    for i, port in enumerate(ports):
+        # From the snapshot: `python -m` and `-c` put the working directory first on
+        # sys.path, ahead of the editable install of the live tree.
+        procs.append(Proc(_serve_argv(port, experiments or []), env, workdir / f"app-{i}.log",
+                          cwd=workdir / "app-snapshot"))
+        if i == 0 and servers > 1:  # the first creates the schema; let it finish alone
+            Target("app", ports[:1], [], [f"http://127.0.0.1:{port}/healthz"],
+                   procs[:1]).wait_ready()
+    urls = [f"http://127.0.0.1:{p}" for p in ports]
+    name = "app" if servers == 1 else f"app-redis{servers}"
+    name = "+".join([name, *(experiments or [])])
+    return Target(name, ports, urls,
+                  [f"{u}/healthz" for u in urls], procs, helpers)
+
+
+def set_up_room(target: Target, posters: int) -> None:
+    """Askroom needs a room and participants (a token each) to post with."""
+    if not target.name.startswith("app"):
+        target.tokens = ["bench"] * max(1, posters)
+        return
+    base = target.post_urls[0]
+    with httpx.Client(base_url=base, timeout=30) as http:
+        room = http.post("/api/rooms", json={"title": "Bench room", "purpose": "Fan-out"})
+        room.raise_for_status()
+        target.code = room.json()["code"]
+        tokens = []
+        for i in range(max(1, posters)):
+            joined = http.post(f"/api/rooms/{target.code}/participants",
+                               json={"name": f"Poster {i}", "organisation": f"Org {i % 20}"})
+            joined.raise_for_status()
+            tokens.append(joined.json()["token"])
+        target.tokens = tokens
