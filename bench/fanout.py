@@ -21,11 +21,8 @@ import asyncio
 import json
 import multiprocessing
 import os
-import random
-import resource
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,13 +33,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import httpx
+from bench import clients, machine, posting, stats, targets
+from bench.hotspots import Profiler
 
-from bench import clients, stats, targets
-from bench.hotspots import summarise
-
-CARD_TEXT = ("Our frail patients are sent home at midnight: could anyone send volunteers "
-             "to A&E to see them home at night this winter?")
 SUMMARY_KEYS = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "first_p99_ms", "spread_p99_ms",
                 "post_p50_ms", "post_p99_ms", "server_cpu_pct", "server_cpu_us_per_delivery",
                 "peak_rss_mib", "idle_kib_per_client", "delivered_pct")
@@ -102,7 +95,7 @@ def run_once(name: str, plan: Plan, workdir: Path) -> dict[str, Any]:
 
 
 def _measure(target: targets.Target, plan: Plan, workers: list) -> dict:
-    waited = _wait_for_quiet(plan.quiet_wait)
+    waited = machine.wait_for_quiet(plan.quiet_wait)
     load = os.getloadavg()[0]  # how busy the shared machine was, for reading the figures
     rss_before = target.rss_kib()
     connect_s = _start_clients(target, plan, workers)
@@ -110,19 +103,24 @@ def _measure(target: targets.Target, plan: Plan, workers: list) -> dict:
     time.sleep(1.0)  # let the server settle (snapshots built, buffers sent) before weighing
     idle_kib = (target.rss_kib() - rss_before) / max(1, connected + plan.stalled)
 
-    profiler = _start_profiler(target, plan)
-    ours0 = _harness_cpu(workers)
-    busy0, cpu0, wall0 = targets.machine_busy(), target.cpu_seconds(), time.monotonic()
-    posted = asyncio.run(_post_all(target, plan, [pipe for _p, pipe in workers]))
+    profiler = _profiler(target, plan)
+    pids = [process.pid for process, _pipe in workers]
+    ours0 = machine.own_and_children(pids)
+    busy0, cpu0, wall0 = machine.machine_busy(), target.cpu_seconds(), time.monotonic()
+    offsets = posting.schedule(plan.cards, rate=plan.rate, seconds=plan.seconds,
+                               burst=plan.burst)
+    posted = asyncio.run(posting.post_all(
+        target, offsets, storm_after=plan.seconds / 2 if plan.storm else None,
+        pipes=[pipe for _p, pipe in workers]))
     ok = [k for k, (_sent, status, _done) in enumerate(posted) if status in (200, 201)]
     deadline = time.monotonic() + plan.drain
     for _process, pipe in workers:
         pipe.send(("finish", ok, deadline))
     results = [_receive(pipe, "results", plan.drain + 60) for _p, pipe in workers]
-    busy1, cpu1, wall1 = targets.machine_busy(), target.cpu_seconds(), time.monotonic()
-    ours1 = _harness_cpu(workers)
+    busy1, cpu1, wall1 = machine.machine_busy(), target.cpu_seconds(), time.monotonic()
+    ours1 = machine.own_and_children(pids)
     peak = target.peak_rss_kib()
-    hot = _stop_profiler(profiler)
+    hot = profiler.stop() if profiler else None
 
     sent = [s for s, _status, _done in posted]
     rows, back_at, drop_at = _rows(results, plan)
@@ -151,10 +149,6 @@ def _measure(target: targets.Target, plan: Plan, workers: list) -> dict:
         **stats.per_card(rows, sent, every),
         "post_p50_ms": stats.ms(stats.percentile(post_times, 0.50)),
         "post_p99_ms": stats.ms(stats.percentile(post_times, 0.99)),
-        "server_cpu_pct": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
-        # CPU time is what a busy machine turns into latency; it is steadier than latency.
-        "server_cpu_us_per_delivery": round(1e6 * (cpu1 - cpu0) / len(latencies), 1)
-        if latencies else None,
         "server_processes": len(target.procs),
         "peak_rss_mib": round(peak / 1024, 1),
         "idle_kib_per_client": round(idle_kib, 1),
@@ -162,13 +156,21 @@ def _measure(target: targets.Target, plan: Plan, workers: list) -> dict:
         "duplicates": sum(r["dups"] for r in results),
         "client_cpu_s": round(sum(r["cpu_s"] for r in results), 1),
         "loadavg_1m": round(load, 2), "waited_for_quiet_s": waited,
-        "tcp_wmem_max": int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2]),
-        # What everything else on the shared machine used meanwhile, in % of one core
-        # (of the 100 x cores there are): the noise each run was measured in.
-        "others_cpu_pct": round(100 * ((busy1 - busy0) - (cpu1 - cpu0) - (ours1 - ours0))
-                                / (wall1 - wall0), 1),
-        "harness_cpu_pct": round(100 * (ours1 - ours0) / (wall1 - wall0), 1),
+        "tcp_wmem_max": machine.tcp_wmem_max(),
     }
+    if not plan.idle:  # with nothing posted, the window is too short for rates to mean much
+        wall = wall1 - wall0
+        out.update({
+            "server_cpu_pct": round(100 * (cpu1 - cpu0) / wall, 1),
+            # CPU time is what a busy machine turns into latency; steadier than latency.
+            "server_cpu_us_per_delivery": round(1e6 * (cpu1 - cpu0) / len(latencies), 1)
+            if latencies else None,
+            # What everything else on the shared machine used meanwhile, in % of one core
+            # (of the 100 x cores there are): the noise this run was measured in.
+            "others_cpu_pct": round(100 * ((busy1 - busy0) - (cpu1 - cpu0) - (ours1 - ours0))
+                                    / wall, 1),
+            "harness_cpu_pct": round(100 * (ours1 - ours0) / wall, 1),
+        })
     # The slowest POSTs, with when they were sent: a pattern in time points at a cause.
     slow = sorted(ok, key=lambda k: posted[k][2] - posted[k][0], reverse=True)[:5]
     out["slowest_posts"] = [[k, round(posted[k][0] - sent[0], 2),
@@ -184,27 +186,13 @@ def _measure(target: targets.Target, plan: Plan, workers: list) -> dict:
     return out
 
 
-def _harness_cpu(workers: list) -> float:
-    """CPU seconds of this process and its client workers (alive at the end of a run)."""
-    total = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-    for process, _pipe in workers:
-        try:
-            total += targets.cpu_of(process.pid)
-        except (OSError, TypeError):
-            pass  # already gone
-    return total
-
-
-def _wait_for_quiet(limit: float) -> float:
-    """Up to `limit` seconds for a moment when the shared machine has a core to spare, so
-    that fewer runs are measured in someone else's storm. Returns the time waited."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        busy = targets.machine_busy()
-        time.sleep(1.0)
-        if targets.machine_busy() - busy < 1.0:
-            break
-    return round(time.monotonic() - started, 1)
+def _profiler(target: targets.Target, plan: Plan) -> Profiler | None:
+    if plan.profile is None or not target.name.startswith("app"):
+        return None
+    idle = "-idle" if plan.profile_idle else ""
+    pid = target.procs[0].pid
+    return Profiler(pid, plan.profile / f"{target.name}-{plan.scenario}{idle}-{pid}.txt",
+                    idle=plan.profile_idle)
 
 
 def _start_clients(target: targets.Target, plan: Plan, workers: list) -> list[dict]:
@@ -253,85 +241,6 @@ def _rows(results: list[dict], plan: Plan) -> tuple[list[array], list[float], li
     return rows, back_at, drop_at
 
 
-# --- posting -------------------------------------------------------------------------------
-
-
-async def _post_all(target: targets.Target, plan: Plan,
-                    pipes: list[Connection]) -> list[tuple[float, int, float]]:
-    """Post the cards on schedule; for each: (send time, status, answer time)."""
-    if plan.cards == 0:
-        return []
-    rng = random.Random(1)
-    if plan.burst:  # every client posts once, at a random moment in the window
-        offsets = sorted(rng.random() * plan.seconds for _ in range(plan.cards))
-    else:
-        offsets = [k / plan.rate for k in range(plan.cards)]
-    results: list[tuple[float, int, float]] = [(0.0, 0, 0.0)] * plan.cards
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-
-        async def post(k: int) -> None:
-            base = target.post_urls[k % len(target.post_urls)]
-            token = target.tokens[k % len(target.tokens)]
-            body = {"client_id": clients.marker(k), "kind": "ask", "text": CARD_TEXT}
-            sent = time.monotonic()
-            try:
-                answer = await http.post(f"{base}/api/rooms/{target.code}/cards", json=body,
-                                         headers={"authorization": f"Bearer {token}"})
-                status = answer.status_code
-            except httpx.HTTPError:
-                status = 0
-            results[k] = (sent, status, time.monotonic())
-
-        start = time.monotonic() + 0.2
-        storm_at = start + plan.seconds / 2 if plan.storm else None
-        tasks = []
-        for k, offset in enumerate(offsets):
-            if storm_at is not None and start + offset >= storm_at:
-                for pipe in pipes:  # every client drops within the next second
-                    pipe.send(("storm", storm_at, 1.0))
-                storm_at = None
-            await asyncio.sleep(max(0.0, start + offset - time.monotonic()))
-            tasks.append(asyncio.create_task(post(k)))
-        await asyncio.wait(tasks, timeout=60)
-    return results
-
-
-# --- profiling -----------------------------------------------------------------------------
-
-
-def _start_profiler(target: targets.Target,
-                    plan: Plan) -> tuple[subprocess.Popen[bytes], Path] | None:
-    if plan.profile is None or not target.name.startswith("app"):
-        return None
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    plan.profile.mkdir(parents=True, exist_ok=True)
-    idle = "-idle" if plan.profile_idle else ""
-    out = plan.profile / f"{target.name}-{plan.scenario}{idle}-{target.procs[0].pid}.txt"
-    # --nonblocking: sampling must not pause the server it is measuring.
-    # --idle as well: samples of threads that wait (for a lock, the GIL, a sleep) too.
-    extra = ["--idle"] if plan.profile_idle else []
-    process = subprocess.Popen([spy, "record", "--pid", str(target.procs[0].pid), "--rate",
-                                "250", "--format", "raw", "--nonblocking", "--threads",
-                                *extra, "--output", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
-    return process, out
-
-
-def _stop_profiler(profiler: tuple[subprocess.Popen[bytes], Path] | None) -> Any:
-    if profiler is None:
-        return None
-    process, out = profiler
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return None
-    return {"file": str(out), "top": summarise(out, 15)} if out.exists() else None
-
-
 # --- the command ---------------------------------------------------------------------------
 
 
@@ -365,14 +274,17 @@ def main(argv: list[str] | None = None) -> int:
                     _emit(result, args.json_out)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    summary = _summarise(runs)
+    summary = stats.summarise_runs(runs, SUMMARY_KEYS)
     for row in runs:
         row["label"] = f"{row['target']} {row['scenario']} #{row['run']}"
+    for row in summary:
+        row["label"] = f"{row['target']} {row['scenario']} median"
     print()
-    print(stats.table(runs + summary["rows"]))
-    _emit({"bench": "fanout-summary", "clients": args.clients, "rate": args.rate,
+    print(stats.table(runs + summary))
+    _emit({"bench": "fanout-summary", "clients": args.clients,
+           "rate": None if plan.burst or plan.idle else args.rate,
            "seconds": args.seconds, **code,
-           **{k: v for k, v in summary.items() if k != "rows"}},
+           "medians": [{k: v for k, v in row.items() if k != "label"} for row in summary]},
           args.json_out)
     return 0
 
@@ -389,42 +301,6 @@ def _in_own_netns(sndbuf_max: int, argv: list[str]) -> int:
                            env={**os.environ, "BENCH_NETNS": "1"})
 
 
-
-
-def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Medians per (target, scenario), and ratios to the ceiling's median p99 and to the
-    same target without stalled clients."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in runs:
-        groups.setdefault((r["target"], r["scenario"]), []).append(r)
-    rows = []
-    for (target, scenario), members in groups.items():
-        row = {"target": target, "scenario": scenario, "runs": len(members),
-               "label": f"{target} {scenario} median", **stats.medians(members, SUMMARY_KEYS),
-               "connected": min(m["connected"] for m in members),
-               "failed_posts": sum(m["failed_posts"] for m in members)}
-        rows.append(row)
-    for row in rows:
-        base = scenario_base = row["scenario"]
-        if "+stalled" in base:
-            base = base.split("+")[0]
-            plain = _find(rows, row["target"], base)
-            if plain and plain["p99_ms"] and row["p99_ms"]:
-                row["p99_vs_no_stalled"] = round(row["p99_ms"] / plain["p99_ms"], 3)
-        ceiling = _find(rows, "ceiling", scenario_base)
-        if ceiling and ceiling["p99_ms"] and row["p99_ms"]:
-            row["p99_vs_ceiling"] = round(row["p99_ms"] / ceiling["p99_ms"], 3)
-    by_run = {(r["target"], r["scenario"], r["run"]): r for r in runs}
-    for r in runs:  # each run against the ceiling of the same round
-        ceiling = by_run.get(("ceiling", r["scenario"], r["run"]))
-        if ceiling and ceiling["p99_ms"] and r["p99_ms"]:
-            r["p99_vs_ceiling"] = round(r["p99_ms"] / ceiling["p99_ms"], 3)
-    return {"medians": [{k: v for k, v in row.items() if k != "label"} for row in rows],
-            "rows": rows}
-
-
-def _find(rows: list[dict[str, Any]], target: str, scenario: str) -> dict[str, Any] | None:
-    return next((r for r in rows if r["target"] == target and r["scenario"] == scenario), None)
 
 
 def _emit(record: dict[str, Any], path: Path | None) -> None:
@@ -444,7 +320,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=10, help="posting time (default 10)")
     p.add_argument("--target", default="all",
                    help="comma-separated: ceiling, naive, app, app-redis; all = the first "
-                        "three (default); app+si<ms>: the app with sys.setswitchinterval(ms)")
+                        "three (default); app+NAME: the app under an experiment of "
+                        "bench/targets.py EXPERIMENTS (si0.5, wlock, inline)")
     p.add_argument("--runs", type=int, default=1, help="rounds of every target, interleaved")
     p.add_argument("--processes", type=int, default=2, help="client worker processes")
     p.add_argument("--stalled", type=int, default=0,

@@ -1,4 +1,5 @@
-"""Summarise a py-spy raw (collapsed-stack) profile: where the server's time goes.
+"""Profiling a server under load with py-spy, and summarising the profile: where the
+server's time goes.
 
     python -m bench.hotspots PROFILE.txt [--top 25]
 
@@ -10,6 +11,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -54,6 +60,34 @@ def summarise(path: Path, top: int = 15) -> dict[str, Any]:
             "threads": [[t, share(n)] for t, n in threads.most_common(6)],
             "self_pct": [[f, share(n)] for f, n in own.most_common(top)],
             "inclusive_pct": [[f, share(n)] for f, n in inclusive.most_common(top * 2)]}
+
+
+class Profiler:
+    """py-spy attached to a running process, recording until stopped."""
+
+    def __init__(self, pid: int, out: Path, *, idle: bool = False) -> None:
+        self.out = out
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # --nonblocking: sampling must not pause the server it is measuring. --idle: sample
+        # threads that wait (for a lock, the GIL, a sleep) too, to see where wall time goes.
+        self.process = subprocess.Popen(
+            [spy, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
+             "--nonblocking", "--threads", *(["--idle"] if idle else []), "--output", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)  # attached before the load starts
+
+    def stop(self) -> dict[str, Any] | None:
+        """Stop recording; the profile's file and its top entries."""
+        self.process.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return None
+        if not self.out.exists():
+            return None
+        return {"file": str(self.out), "top": summarise(self.out, 15)}
 
 
 def main() -> None:

@@ -83,6 +83,37 @@ def medians(runs: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]
     return out
 
 
+def summarise_runs(runs: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Medians per (target, scenario), with ratios to the ceiling's median p99 and to the
+    same target without stalled clients; each run also gets its ratio to the ceiling of
+    the same round."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in runs:
+        groups.setdefault((r["target"], r["scenario"]), []).append(r)
+    rows = [{"target": target, "scenario": scenario, "runs": len(members),
+             **medians(members, keys), "connected": min(m["connected"] for m in members),
+             "failed_posts": sum(m["failed_posts"] for m in members)}
+            for (target, scenario), members in groups.items()]
+    for row in rows:
+        if "+stalled" in row["scenario"]:
+            plain = _find(rows, row["target"], row["scenario"].split("+")[0])
+            if plain and plain["p99_ms"] and row["p99_ms"]:
+                row["p99_vs_no_stalled"] = round(row["p99_ms"] / plain["p99_ms"], 3)
+        ceiling = _find(rows, "ceiling", row["scenario"])
+        if ceiling and ceiling["p99_ms"] and row["p99_ms"]:
+            row["p99_vs_ceiling"] = round(row["p99_ms"] / ceiling["p99_ms"], 3)
+    by_run = {(r["target"], r["scenario"], r["run"]): r for r in runs}
+    for r in runs:
+        ceiling = by_run.get(("ceiling", r["scenario"], r["run"]))
+        if ceiling and ceiling["p99_ms"] and r["p99_ms"]:
+            r["p99_vs_ceiling"] = round(r["p99_ms"] / ceiling["p99_ms"], 3)
+    return rows
+
+
+def _find(rows: list[dict[str, Any]], target: str, scenario: str) -> dict[str, Any] | None:
+    return next((r for r in rows if r["target"] == target and r["scenario"] == scenario), None)
+
+
 COLUMNS = [("label", "run", "{}"), ("connected", "clients", "{}"),
            ("delivered_pct", "delivered", "{:.3f}%"), ("failed_posts", "failed", "{}"),
            ("p50_ms", "p50 ms", "{:.1f}"), ("p95_ms", "p95 ms", "{:.1f}"),

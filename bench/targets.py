@@ -23,8 +23,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.machine import cpu_of, status_kib
+
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # As tests/server.py: the harness posts for a whole room from few addresses at machine speed.
 RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
                   "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
@@ -57,19 +58,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cpu_of(pid: int) -> float:
-    """utime + stime of a process so far, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def machine_busy() -> float:
-    """CPU seconds all processes on the machine have used (all cores), from /proc/stat."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-
-
 class Proc:
     """A child process and its /proc figures."""
 
@@ -85,11 +73,7 @@ class Proc:
         return cpu_of(self.pid)
 
     def status_kib(self, name: str) -> int:
-        """VmRSS (now) or VmHWM (peak) in KiB."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith(name + ":"):
-                return int(line.split()[1])
-        return 0
+        return status_kib(self.pid, name)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -191,6 +175,13 @@ EXPERIMENTS = {
         "    with _lock, _open(engine) as session:\n"
         "        yield session\n"
         "app.rooms.service.write_session = write_session"),
+    # The API's service calls run on the event loop itself instead of a worker thread: what
+    # the two thread hops of each POST cost (the loop blocks for the call meanwhile).
+    "inline": (
+        "import app.rooms.api\n"
+        "async def _inline(call, *args, **kwargs):\n"
+        "    return call(*args, **kwargs)\n"
+        "app.rooms.api.run_in_threadpool = _inline"),
 }
 
 
