@@ -29,8 +29,9 @@ REAL_LIMITS = dict.fromkeys(RELAXED_LIMITS, "")
 
 class Server:
     def __init__(self, db_path: Path, env: dict[str, str] | None = None,
-                 log_path: Path | None = None) -> None:
+                 log_path: Path | None = None, log_level: str = "warning") -> None:
         self.db_path = db_path
+        self.log_level = log_level
         self.port = free_port()
         merged = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db_path}",
                   **RELAXED_LIMITS, **(env or {})}
@@ -51,7 +52,7 @@ class Server:
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the fd
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port),
-                 "--log-level", "warning"],
+                 "--log-level", self.log_level],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -11,9 +11,6 @@ fragment. Then the log must hold none of them, nor any long piece of one.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -26,33 +23,6 @@ from tests.server import Server
 
 # A log line that quotes a third of a 32-character key has leaked enough to matter.
 PIECE = 12
-
-
-class LoggingServer(Server):
-    """`askroom serve --log-level LEVEL`, its output (uvicorn's access log included) in
-    `log_path`. The shared helper runs servers at `warning`, which logs no requests."""
-
-    def __init__(self, db_path: Path, level: str, log_path: Path) -> None:
-        super().__init__(db_path, log_path=log_path)
-        self.level = level
-
-    def start(self, timeout: float = 20.0) -> LoggingServer:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port),
-                 "--log-level", self.level],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("server did not start in time")
 
 
 async def _authorise_stream(server: Server, code: str, key: str) -> dict[str, object] | int:
@@ -74,7 +44,8 @@ async def _authorise_stream(server: Server, code: str, key: str) -> dict[str, ob
 @pytest.mark.parametrize("level", ["info", "debug"])
 async def test_no_key_or_token_appears_in_the_server_log(tmp_path: Path, level: str) -> None:
     log_path = tmp_path / "server.log"
-    server = LoggingServer(tmp_path / "askroom.db", level, log_path).start()
+    # The level an operator runs with, its output (uvicorn's access log included) kept.
+    server = Server(tmp_path / "askroom.db", log_path=log_path, log_level=level).start()
     try:
         with httpx.Client(base_url=server.url, timeout=10) as http:
             meeting = Meeting.open(http, "Winter pressures", "Get frail people home")
