@@ -68,10 +68,6 @@ class RecordedEvent:
              "data": self.data, "card_id": self.card_id}
         )
 
-    @classmethod
-    def from_message(cls, message: bytes) -> RecordedEvent:
-        return cls(**orjson.loads(message))
-
 
 @dataclass
 class Outcome:

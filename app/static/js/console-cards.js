@@ -3,7 +3,7 @@
 // The console sees every author by name, and each answer while it is held; it marks what
 // the room sees otherwise, and runs the answer round (hold, reveal one, reveal all).
 
-import { announce, fill, h, ANSWER_LABEL, KIND_LABEL } from "./dom.js";
+import { announce, fill, h, ANSWER_LABEL, KIND_LABEL, placeInOrder } from "./dom.js";
 import { renderCard } from "./cards.js";
 
 const $ = (id) => document.getElementById(id);
@@ -132,19 +132,7 @@ export function setUpCards(ctx) {
       end);
   }
 
-  /** Put the elements in order without detaching unchanged ones (keeps focus and scroll). */
-  function place(wanted) {
-    let ref = list.firstChild;
-    for (const el of wanted) {
-      if (el === ref) ref = ref.nextSibling;
-      else list.insertBefore(el, ref);
-    }
-    while (ref) {
-      const next = ref.nextSibling;
-      ref.remove();
-      ref = next;
-    }
-  }
+  const place = (wanted) => placeInOrder(list, wanted);
 
   function render(change) {
     const active = document.activeElement;

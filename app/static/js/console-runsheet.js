@@ -2,7 +2,7 @@
 // library or the facilitator's own), each with its duration and options; Next pushes the
 // next planned step with its timer, and each step shows the time it used against plan.
 
-import { announce, fill, h } from "./dom.js";
+import { announce, fill, h, placeInOrder } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -250,20 +250,7 @@ export function setUpRunSheet(ctx) {
         actions));
   }
 
-  /** Put the steps in order without detaching unchanged ones: a field being typed in
-   * keeps its focus (a detached input would blur, and its change would fire half-typed). */
-  function place(wanted) {
-    let ref = list.firstChild;
-    for (const el of wanted) {
-      if (el === ref) ref = ref.nextSibling;
-      else list.insertBefore(el, ref);
-    }
-    while (ref) {
-      const after = ref.nextSibling;
-      ref.remove();
-      ref = after;
-    }
-  }
+  const place = (wanted) => placeInOrder(list, wanted);
 
   /** Re-draw what changed, keeping the keyboard on the control it was on. */
   function draw({ force } = {}) {

@@ -27,6 +27,21 @@ export function fill(el, ...children) {
   return el;
 }
 
+/** Put `wanted` in `list` in this order without detaching the elements already there
+ * (a detached element loses focus, scroll and a half-typed field); remove the rest. */
+export function placeInOrder(list, wanted) {
+  let ref = list.firstChild;
+  for (const el of wanted) {
+    if (el === ref) ref = ref.nextSibling;
+    else list.insertBefore(el, ref);
+  }
+  while (ref) {
+    const next = ref.nextSibling;
+    ref.remove();
+    ref = next;
+  }
+}
+
 /** A stable hue for an organisation, so the room learns its colour. */
 export function orgHue(name) {
   const key = name.trim().replace(/\s+/g, " ").toLowerCase();
