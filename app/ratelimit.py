@@ -104,14 +104,14 @@ def _limits(request: Request) -> RateLimits:
 
 def per_address(name: str) -> Any:
     """A route dependency: count this request against `name` for the client's address."""
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:
         _limits(request).hit(name, client_address(request))
     return Depends(dependency)
 
 
 def per_token(name: str) -> Any:
     """A route dependency: count against `name` for the bearer token (one participant)."""
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:
         token = request.headers.get("authorization", "")
         _limits(request).hit(name, hashlib.sha256(token.encode()).hexdigest()[:32])
     return Depends(dependency)

@@ -1,4 +1,7 @@
-"""What routes are handed: the service, the hub, the settings, and who is asking."""
+"""What routes are handed: the service, the hub, the settings, and who is asking.
+
+Every dependency is a coroutine: FastAPI runs a plain `def` one in the threadpool, a
+thread hop each (five per POST of a card, before this was so)."""
 
 from __future__ import annotations
 
@@ -15,19 +18,19 @@ _bearer = HTTPBearer(auto_error=False, description="A facilitator or organiser k
                      "participant token, for this room.")
 
 
-def get_service(request: Request) -> RoomService:
+async def get_service(request: Request) -> RoomService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def get_hub(request: Request) -> Hub:
+async def get_hub(request: Request) -> Hub:
     return request.app.state.hub  # type: ignore[no-any-return]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_credential(
+async def get_credential(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str | None:
     return credentials.credentials if credentials else None
