@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def test_an_address_may_join_a_hundred_and_twenty_times_a_minute(
         meeting.join(f"Person {n}")
     _assert_limited(limited.post(meeting.url("/participants"), json={"name": "One more"}))
     assert limited.get(meeting.url()).json()["participant_count"] == 120
+
+
+def test_the_memory_store_sweeps_at_most_once_a_second_not_after_every_hit() -> None:
+    # limits' own memory store starts a sweeping thread 10 ms after every hit: at 20 cards
+    # a second, one thread per card, competing with the fan-out.
+    from limits import parse
+    from limits.strategies import MovingWindowRateLimiter
+
+    from app.ratelimit import QuietMemoryStorage
+
+    storage = QuietMemoryStorage()
+    limiter = MovingWindowRateLimiter(storage)
+    three = parse("3/second")
+    sweepers = set()
+    for n in range(10):
+        assert limiter.hit(three, "cards", "sam") is (n < 3)
+        sweepers.add(id(storage.timer))
+        time.sleep(0.02)
+    assert len(sweepers) <= 2  # the one from start-up, and at most one more
+    time.sleep(1.1)
+    assert limiter.hit(three, "cards", "sam")  # the window moved on
