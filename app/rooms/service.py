@@ -353,6 +353,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             room = self._room(s, code, for_update=True)
             actor = self._authorise(s, room, token, roles) if roles is not None else None
             answer, emits = apply(s, room, actor)
+            self._stamp_new_cards(s, room, emits)
             s.flush()  # ids for new rows, before their views are taken
             events = [self._record(s, room, emit) for emit in emits]
             body = answer()
@@ -360,6 +361,17 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             # A participant sees a card as the room does, but for their own side.
             body = views.public_card(body, viewer=actor.participant.id)
         return Outcome(body=body, events=events, created=created)
+
+    @staticmethod
+    def _stamp_new_cards(s: Session, room: Room, emits: list[Emit]) -> None:
+        """Give each card this command creates the seq of its first event before the
+        flush, so that it is inserted with it rather than inserted and then updated; and
+        note them: a new card has no replies yet, and its people are in the session."""
+        new = {id(obj) for obj in s.new if isinstance(obj, Card)}
+        for seq, emit in enumerate(emits, room.seq + 1):
+            if id(emit.subject) in new and not emit.subject.seq:  # type: ignore[union-attr]
+                emit.subject.seq = seq  # type: ignore[union-attr]
+        s.info["new_cards"] = new
 
     def _record(self, s: Session, room: Room, emit: Emit) -> RecordedEvent:
         room.seq += 1
@@ -483,6 +495,12 @@ class RoomService(RunSheetCommands, PrivacyCommands):
         recorded = s.info.get("card_views", {}).get(card.id)
         if recorded is not None and recorded["seq"] == card.seq:
             return recorded  # type: ignore[no-any-return]
+        if id(card) in s.info.get("new_cards", ()):
+            # Read to be written: the session's identity map has its people, and
+            # Session.get looks there before it asks the database.
+            people = {pid: s.get(Participant, pid)
+                      for pid in (card.author_id, card.to_participant_id) if pid is not None}
+            return views.card_view(card, [], people)  # type: ignore[arg-type]
         replies = list(s.exec(select(Reply).where(Reply.card_id == card.id)
                               .order_by(col(Reply.id))))
         ids = {card.author_id, card.to_participant_id, *(r.by_id for r in replies)} - {None}
