@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from app.db import run_write
 from app.prompts.library import load_library
 from app.ratelimit import LimitCards, LimitJoins, LimitRooms
 from app.rooms import schemas as s
@@ -34,6 +35,17 @@ KEY_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
 
 
 async def run(hub: Hub, call: Callable[..., Outcome], *args: Any, **kwargs: Any) -> Outcome:
+    """A command: its transaction (on the loop when SQLite is free: see run_write), then
+    its events out to every stream."""
+    outcome = await run_write(hub.service.engine, call, *args, **kwargs)
+    await hub.publish(outcome.events)
+    return outcome
+
+
+async def run_long(hub: Hub, call: Callable[..., Outcome], *args: Any,
+                   **kwargs: Any) -> Outcome:
+    """A command whose work grows with the room (leaving rewrites every stored event):
+    always in a worker thread, never holding up the loop."""
     outcome = await run_in_threadpool(call, *args, **kwargs)
     await hub.publish(outcome.events)
     return outcome

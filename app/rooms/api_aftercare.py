@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.rooms import schemas as s
-from app.rooms.api import Code, errors, run
+from app.rooms.api import Code, errors, run, run_long
 from app.rooms.deps import Credential, HubDep, ServiceDep
 
 router = APIRouter(prefix="/api", responses=errors(400, 413, 422, 429))
@@ -86,7 +86,7 @@ async def mine(code: Code, token: Credential, service: ServiceDep) -> Any:
 async def leave(code: Code, token: Credential, service: ServiceDep, hub: HubDep,
                 body: s.NoFields | None = None) -> Any:
     """Withdraw from the room: your name is erased from every card, event and export."""
-    return (await run(hub, service.leave, code, token)).body
+    return (await run_long(hub, service.leave, code, token)).body
 
 
 @router.delete("/rooms/{code}", status_code=204, responses=REFUSALS, tags=["rooms"])
