@@ -305,18 +305,22 @@ class Hub:
         asyncio.get_running_loop().create_task(self._unsubscribe(code))
 
     async def publish(self, events: list[RecordedEvent]) -> None:
-        """Called after a commit: send the events on their room's channel. A broker that
-        is down loses nothing: the events are committed, and every process catches up
-        from the database."""
+        """Called after a commit: send the events on their room's channel for the other
+        processes, and deliver them to this process's own streams at once, not after a
+        round trip through the broker (the copy that comes back is dropped by its seq).
+        A broker that is down loses nothing: the events are committed, and every process
+        catches up from the database."""
         for event in events:
+            feed = self.feeds.get(event.room)
             try:
                 await self.broker.publish(event.room, event.to_message())
             except Exception as error:
                 log.warning("could not publish seq %s of room %s: %s", event.seq, event.room,
                             error)
-                feed = self.feeds.get(event.room)
                 if feed is not None:
                     self._resync(feed)
+            if feed is not None and self.feeds.get(event.room) is feed:
+                self._arrive(feed, event)
 
     # --- sockets -----------------------------------------------------------------------
 
