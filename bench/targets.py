@@ -177,6 +177,29 @@ EXPERIMENTS = {
         "app.rooms.service.write_session = write_session"),
     # The API's service calls run on the event loop itself instead of a worker thread: what
     # the two thread hops of each POST cost (the loop blocks for the call meanwhile).
+    # Where the garbage collector's time goes: each pass timed per generation, the totals
+    # rewritten to $BENCH_GC_LOG at most every second (uvicorn ends on the signal itself,
+    # so there is no exit hook to rely on).
+    "gcstats": (
+        "import gc, json, os, time\n"
+        "_gc = {'passes': [0, 0, 0], 'ms': [0.0, 0.0, 0.0], 'max_ms': [0.0] * 3, 'full': []}\n"
+        "_at = {'start': 0.0, 'written': 0.0, 'born': time.perf_counter()}\n"
+        "def _timed(phase, info):\n"
+        "    now = time.perf_counter()\n"
+        "    if phase == 'start':\n"
+        "        _at['start'] = now\n"
+        "        return\n"
+        "    g, took = info['generation'], (now - _at['start']) * 1000\n"
+        "    _gc['passes'][g] += 1\n"
+        "    _gc['ms'][g] += took\n"
+        "    _gc['max_ms'][g] = max(_gc['max_ms'][g], took)\n"
+        "    if g == 2:  # when (s after start) and how long (ms)\n"
+        "        _gc['full'].append((round(now - _at['born'], 1), round(took, 1)))\n"
+        "    if now - _at['written'] > 1.0:\n"
+        "        _at['written'] = now\n"
+        "        with open(os.environ.get('BENCH_GC_LOG', '/dev/null'), 'w') as out:\n"
+        "            out.write(json.dumps(_gc) + '\\n')\n"
+        "gc.callbacks.append(_timed)"),
     "inline": (
         "import app.rooms.api\n"
         "async def _inline(call, *args, **kwargs):\n"
