@@ -200,6 +200,41 @@ EXPERIMENTS = {
         "        with open(os.environ.get('BENCH_GC_LOG', '/dev/null'), 'w') as out:\n"
         "            out.write(json.dumps(_gc) + '\\n')\n"
         "gc.callbacks.append(_timed)"),
+    # Where a POST's time goes before its first socket write, per POST: request in ->
+    # endpoint -> committed -> delivery starts (ms), medians and p99s rewritten to
+    # $BENCH_PHASES_LOG at most every second. For posts one at a time (bench/postpath.py).
+    "phases": (
+        "import json, os, statistics, time\n"
+        "import app.rooms.api as _api, app.rooms.hub as _hub, app.rooms.ws as _ws\n"
+        "_t, _rows, _at = {}, [], {'written': 0.0}\n"
+        "_call, _run, _deliver = _ws.KeepProtocol.__call__, _api.run_write, _hub.Hub._deliver\n"
+        "async def _timed_call(self, scope, receive, send):\n"
+        "    if scope['type'] == 'http' and scope['method'] == 'POST':\n"
+        "        _t.clear()\n"
+        "        _t['in'] = time.perf_counter()\n"
+        "    await _call(self, scope, receive, send)\n"
+        "async def _timed_run(engine, call, *args, **kwargs):\n"
+        "    _t['endpoint'] = time.perf_counter()\n"
+        "    outcome = await _run(engine, call, *args, **kwargs)\n"
+        "    _t['committed'] = time.perf_counter()\n"
+        "    return outcome\n"
+        "def _timed_deliver(self, feed, event):\n"
+        "    if 'committed' in _t and 'out' not in _t:\n"
+        "        _t['out'] = now = time.perf_counter()\n"
+        "        _rows.append((_t['endpoint'] - _t['in'], _t['committed'] - _t['endpoint'],\n"
+        "                      now - _t['committed']))\n"
+        "        if now - _at['written'] > 1.0:\n"
+        "            _at['written'] = now\n"
+        "            cols = list(zip(*_rows))\n"
+        "            q = lambda c: [round(statistics.median(c) * 1000, 3),\n"
+        "                           round(sorted(c)[int(len(c) * 0.99)] * 1000, 3)]\n"
+        "            with open(os.environ.get('BENCH_PHASES_LOG', '/dev/null'), 'w') as out:\n"
+        "                out.write(json.dumps({'posts': len(_rows), 'to_endpoint': q(cols[0]),\n"
+        "                    'transaction': q(cols[1]), 'to_delivery': q(cols[2])}) + '\\n')\n"
+        "    _deliver(self, feed, event)\n"
+        "_ws.KeepProtocol.__call__ = _timed_call\n"
+        "_api.run_write = _timed_run\n"
+        "_hub.Hub._deliver = _timed_deliver"),
     "inline": (
         "import app.rooms.api\n"
         "async def _inline(call, *args, **kwargs):\n"
