@@ -29,9 +29,13 @@ REAL_LIMITS = dict.fromkeys(RELAXED_LIMITS, "")
 
 class Server:
     def __init__(self, db_path: Path, env: dict[str, str] | None = None,
-                 log_path: Path | None = None, log_level: str = "warning") -> None:
+                 log_path: Path | None = None, log_level: str = "warning",
+                 uvicorn_ws: str | None = None) -> None:
         self.db_path = db_path
         self.log_level = log_level
+        # Set: not `askroom serve` but bare uvicorn with this WebSocket implementation, as
+        # someone who runs the app under their own server gets.
+        self.uvicorn_ws = uvicorn_ws
         self.port = free_port()
         merged = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db_path}",
                   **RELAXED_LIMITS, **(env or {})}
@@ -50,8 +54,10 @@ class Server:
 
     def start(self, timeout: float = 20.0) -> Server:
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the fd
+            command = ["app.cli", "serve"] if self.uvicorn_ws is None else [
+                "uvicorn", "app.main:create_app", "--factory", "--ws", self.uvicorn_ws]
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port),
+                [sys.executable, "-m", *command, "--port", str(self.port),
                  "--log-level", self.log_level],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -90,9 +90,16 @@ class DirectLink:
     task, no await and no per-socket encoding per event. Only for uvicorn's sans-I/O
     WebSocket protocol, whose connection state we respect (nothing after a close)."""
 
+    # Per delivery, every attribute lookup counts: the transport's methods and the
+    # protocol's `writable` event (made once with the protocol) are looked up here, once.
+    __slots__ = ("protocol", "transport", "_writable", "_write", "_is_closing")
+
     def __init__(self, protocol: Any) -> None:
         self.protocol = protocol
         self.transport = protocol.transport
+        self._writable: asyncio.Event | None = getattr(protocol, "writable", None)
+        self._write = self.transport.write
+        self._is_closing = self.transport.is_closing
 
     @classmethod
     def of(cls, protocol: Any) -> DirectLink | None:
@@ -102,15 +109,14 @@ class DirectLink:
     def buffered(self) -> int:
         # The protocol clears `writable` when its transport pauses writing: until then the
         # buffer is under the high-water mark, and asking its size per event would be waste.
-        writable = getattr(self.protocol, "writable", None)
-        if writable is not None and writable.is_set():
+        if self._writable is not None and self._writable.is_set():
             return 0
         return int(self.transport.get_write_buffer_size())
 
     def write(self, data: bytes) -> bool:
-        if self.protocol.close_sent or self.transport.is_closing():
+        if self.protocol.close_sent or self._is_closing():
             return False
-        self.transport.write(data)
+        self._write(data)
         return True
 
 
@@ -122,6 +128,9 @@ class Subscriber:
     too slow and is dropped.
     """
 
+    __slots__ = ("send", "link", "buffer_limit", "private", "backlog", "seq", "ready", "held",
+                 "catch_up", "outbox", "wake", "finished", "close_code", "writer")
+
     def __init__(self, send: Send, *, private: bool, backlog: int,
                  link: DirectLink | None = None, buffer_limit: int = 1 << 20) -> None:
         self.send = send
@@ -132,9 +141,12 @@ class Subscriber:
         self.seq = 0
         self.ready = False  # False while its snapshot or replay is being built
         self.held: list[tuple[int, Wire, Wire]] = []  # live events that came meanwhile
-        self.catch_up: deque[tuple[bool, str]] = deque()  # (is_event, frame)
-        self.outbox: deque[tuple[bool, str]] = deque()
-        self.wake = asyncio.Event()
+        if link is None:
+            # Only a socket without a direct link queues frames for a writer task. The
+            # others go without: a deque takes 760 bytes, and an asyncio.Event holds one.
+            self.catch_up: deque[tuple[bool, str]] = deque()  # (is_event, frame)
+            self.outbox: deque[tuple[bool, str]] = deque()
+            self.wake = asyncio.Event()
         self.finished = asyncio.Event()
         # Why the server ends this stream, as a WebSocket close code; None: the client left.
         self.close_code: int | None = None
@@ -176,8 +188,9 @@ class Subscriber:
     def end(self, close_code: int) -> None:
         """The server ends the stream; the endpoint closes the socket with `close_code`."""
         self.close_code = close_code
-        self.outbox.clear()
-        self.catch_up.clear()
+        if self.link is None:
+            self.outbox.clear()
+            self.catch_up.clear()
         self.finish()
 
     def finish(self) -> None:
