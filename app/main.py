@@ -15,12 +15,12 @@ from types import FrameType
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
 from app import errors, schema
 from app.config import Settings, get_settings
-from app.db import is_sqlite, make_engine
+from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
 from app.ratelimit import MissLimit, RateLimits
@@ -81,6 +81,16 @@ async def delete_expired_rooms(service: RoomService, hub: Hub, settings: Setting
             await hub.room_deleted(code)
 
 
+async def keep_the_log_short(engine: Engine) -> None:
+    """SQLite only: checkpoint in the background, so no post pays for it (app/db.py)."""
+    while True:
+        await asyncio.sleep(CHECKPOINT_EVERY_S)
+        try:
+            await run_in_threadpool(checkpoint, engine)
+        except Exception:
+            log.exception("could not checkpoint the database")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -98,7 +108,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   sweep_s=settings.sweep_s, buffer_limit=settings.ws_send_buffer_bytes)
         await hub.start()
         restore_signals = close_streams_before_exit(hub)
-        retention = asyncio.create_task(delete_expired_rooms(service, hub, settings))
+        background = [asyncio.create_task(delete_expired_rooms(service, hub, settings))]
+        if is_sqlite(engine):
+            background.append(asyncio.create_task(keep_the_log_short(engine)))
         app.state.settings, app.state.engine = settings, engine
         app.state.rate_limits = RateLimits(settings)
         app.state.service, app.state.hub = service, hub
@@ -114,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            retention.cancel()
+            for task in background:
+                task.cancel()
             restore_signals()
             await hub.stop()
             engine.dispose()
