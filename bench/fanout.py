@@ -321,7 +321,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="all",
                    help="comma-separated: ceiling, naive, app, app-redis; all = the first "
                         "three (default); app+NAME: the app under an experiment of "
-                        "bench/targets.py EXPERIMENTS (si0.5, wlock, inline)")
+                        "bench/targets.py EXPERIMENTS (si0.5, gcstats, phases)")
     p.add_argument("--runs", type=int, default=1, help="rounds of every target, interleaved")
     p.add_argument("--processes", type=int, default=2, help="client worker processes")
     p.add_argument("--stalled", type=int, default=0,

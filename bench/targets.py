@@ -164,19 +164,6 @@ EXPERIMENTS = {
     # How long a thread that wants the GIL (the database thread) may have to wait for the
     # one that holds it (the event loop); Python's default is 5 ms.
     "si0.5": "sys.setswitchinterval(0.0005)",
-    # Writers queue on an in-process lock instead of meeting in SQLite, whose busy handler
-    # makes the loser sleep (1, 2, 5, 10 ... 100 ms) and retry.
-    "wlock": (
-        "import contextlib, threading\n"
-        "import app.db, app.rooms.service\n"
-        "_lock, _open = threading.Lock(), app.db.write_session\n"
-        "@contextlib.contextmanager\n"
-        "def write_session(engine):\n"
-        "    with _lock, _open(engine) as session:\n"
-        "        yield session\n"
-        "app.rooms.service.write_session = write_session"),
-    # The API's service calls run on the event loop itself instead of a worker thread: what
-    # the two thread hops of each POST cost (the loop blocks for the call meanwhile).
     # Where the garbage collector's time goes: each pass timed per generation, the totals
     # rewritten to $BENCH_GC_LOG at most every second (uvicorn ends on the signal itself,
     # so there is no exit hook to rely on).
@@ -240,11 +227,6 @@ EXPERIMENTS = {
         "_ws.KeepProtocol.__call__ = _timed_call\n"
         "_api.run_write = _timed_run\n"
         "_hub.Hub._deliver = _timed_deliver"),
-    "inline": (
-        "import app.rooms.api\n"
-        "async def _inline(call, *args, **kwargs):\n"
-        "    return call(*args, **kwargs)\n"
-        "app.rooms.api.run_in_threadpool = _inline"),
 }
 
 
