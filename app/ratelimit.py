@@ -21,11 +21,15 @@ from fastapi import Depends, Request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 
 log = logging.getLogger("askroom.ratelimit")
+# A Redis that stops answering must not hold up a request for long: past this, the limits
+# let it through (RateLimits._ask).
+REDIS_TIMEOUT_S = 0.5
 
 
 class RateLimited(Exception):
@@ -44,8 +48,10 @@ class RateLimits:
     }
 
     def __init__(self, settings: Settings) -> None:
-        self.storage: Storage = (storage_from_string(_storage_url(settings.redis_url))
-                                 if settings.redis_url else QuietMemoryStorage())
+        self.in_memory = not settings.redis_url
+        self.storage: Storage = QuietMemoryStorage() if self.in_memory else storage_from_string(
+            _storage_url(settings.redis_url), socket_timeout=REDIS_TIMEOUT_S,
+            socket_connect_timeout=REDIS_TIMEOUT_S)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items: dict[str, RateLimitItem] = {
             "cards": parse(settings.rate_cards),
@@ -53,6 +59,14 @@ class RateLimits:
             "joins": parse(settings.rate_joins),
             "misses": parse(settings.rate_misses),
         }
+
+    async def ask(self, question: Callable[[str, str], None], name: str, key: str) -> None:
+        """hit, check or count, from a coroutine: in memory at once, and on Redis (a round
+        trip over the network) in a worker thread, so the event loop never waits on it."""
+        if self.in_memory:
+            question(name, key)
+        else:
+            await run_in_threadpool(question, name, key)
 
     def hit(self, name: str, key: str) -> None:
         """Count one; refuse with RateLimited when over the limit."""
@@ -125,7 +139,8 @@ def _limits(request: Request) -> RateLimits:
 def per_address(name: str) -> Any:
     """A route dependency: count this request against `name` for the client's address."""
     async def dependency(request: Request) -> None:
-        _limits(request).hit(name, client_address(request))
+        limits = _limits(request)
+        await limits.ask(limits.hit, name, client_address(request))
     return Depends(dependency)
 
 
@@ -133,7 +148,8 @@ def per_token(name: str) -> Any:
     """A route dependency: count against `name` for the bearer token (one participant)."""
     async def dependency(request: Request) -> None:
         token = request.headers.get("authorization", "")
-        _limits(request).hit(name, hashlib.sha256(token.encode()).hexdigest()[:32])
+        limits = _limits(request)
+        await limits.ask(limits.hit, name, hashlib.sha256(token.encode()).hexdigest()[:32])
     return Depends(dependency)
 
 
@@ -158,7 +174,7 @@ class MissLimit:
         limits: RateLimits = scope["app"].state.rate_limits
         address = client_address(scope)
         try:
-            limits.check("misses", address)
+            await limits.ask(limits.check, "misses", address)
         except RateLimited as refused:
             await _refuse(scope, send, refused)
             return
@@ -166,7 +182,7 @@ class MissLimit:
         async def counting_send(message: Message) -> None:
             if message["type"] in ("http.response.start", "websocket.http.response.start") \
                     and message["status"] == 404:
-                limits.count("misses", address)
+                await limits.ask(limits.count, "misses", address)
             await send(message)
 
         await self.app(scope, receive, counting_send)

@@ -1,0 +1,56 @@
+"""A Redis that stops answering (hung, or its host unreachable: SIGSTOP here) must not stop
+the server. Rate-limit questions wait for it in a worker thread, at most half a second,
+then let the request through; the broker gives up after its own timeout and every stream
+catches up from the database. Meanwhile the event loop serves everything else."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import connect
+
+from tests.meeting import Meeting
+from tests.server import Server
+from tests.services import RedisServer
+from tests.stream import Stream, stream_url
+
+
+async def test_a_redis_that_stops_answering_holds_up_nothing_else(tmp_path: Path) -> None:
+    redis = RedisServer().start()
+    server = Server(tmp_path / "askroom.db", env={"ASKROOM_REDIS_URL": redis.url}).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            meeting = Meeting.open(http)
+            sam = meeting.join("Sam", "Council")
+            async with connect(stream_url(server, meeting.code), max_size=None) as ws:
+                stream = Stream(ws)
+                seq = (await stream.snapshot())["seq"]
+                assert redis.process is not None
+                redis.process.send_signal(signal.SIGSTOP)
+                answers: list[httpx.Response] = []
+                posting = threading.Thread(target=lambda: answers.append(
+                    meeting.post(sam, "ask", "Posted while Redis hangs")))
+                posting.start()
+                time.sleep(0.2)  # the post is now waiting on Redis
+                with httpx.Client(base_url=server.url, timeout=5) as probe:
+                    assert probe.get("/healthz").status_code == 200
+                    # Answered while the post still waits (for seconds: the broker's own
+                    # timeout): a loop stuck on Redis would have answered after it.
+                    assert not answers
+                    # A room route asks the limits too: they give up and let it through.
+                    assert probe.get(meeting.url()).status_code == 200
+                posting.join(30)
+                (answer,) = answers
+                assert answer.status_code == 201, answer.text
+                event = await stream.event(20)
+                assert event["seq"] == seq + 1
+                assert event["data"]["card"]["text"] == "Posted while Redis hangs"
+    finally:
+        if redis.process is not None:
+            redis.process.send_signal(signal.SIGCONT)
+        server.stop()
+        redis.stop()
