@@ -259,6 +259,39 @@ def test_a_request_to_a_named_person_is_answered_on_their_phone(
     assert page_errors.errors == []
 
 
+def test_the_to_list_stays_put_under_a_finger_while_the_room_moves(
+        phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
+    """Cards arriving while someone chooses a recipient must not rebuild the options they
+    are about to tap (a tap pressed on one element and released on its replacement is no
+    click); a new person in the room does change the list."""
+    phones.joined("Alex", "Borough Council")
+    sam = phones.joined("Sam", "Work Programme")
+    meeting.push(text="Tell another person one thing they could do differently.",
+                 collects="request")
+    expect(sam.locator("#prompt-text")).to_contain_text("differently")
+    to = sam.get_by_label("To", exact=True)
+    to.fill("o")
+    alex = sam.get_by_role("listbox").get_by_role("option", name=re.compile("^Alex"))
+    expect(alex).to_be_visible()
+
+    other = meeting.join("Ola", "")  # a new person who matches "o": the list changes
+    expect(sam.get_by_role("listbox").get_by_role("option", name=re.compile("^Ola"))
+           ).to_be_visible()
+    alex.evaluate("li => { li.dataset.marked = 'before the cards'; }")
+    for n in range(5):
+        assert meeting.post(other, "request", f"Could you share the rota {n}?",
+                            to_participant_id=person_named(meeting, "Sam")["id"]
+                            ).status_code == 201
+    expect(section(sam, "Asked of me").get_by_text("Could you share the rota 4?")).to_be_visible()
+    # The same element, never rebuilt while five cards came in.
+    expect(alex).to_have_attribute("data-marked", "before the cards")
+    alex.click()
+    expect(to).to_have_value("Alex (Borough Council)")
+    send(sam, "Tell your customers what a job is worth to them.")
+    expect(sam.locator("#sent")).to_have_text("Sent to Alex")
+    assert page_errors.errors == []
+
+
 def test_the_kind_tabs_follow_an_open_prompt(
         phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
     meeting.join("Alex", "Borough Council")

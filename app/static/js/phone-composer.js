@@ -55,6 +55,7 @@ export function createComposer({ onSend }) {
   let target = null;        // {participant} | {organisation}
   let options = [];         // the combobox's current matches
   let active = -1;          // index of the highlighted option
+  let shownSignature = "";  // listSignature() of what the open list shows
   let replySignature = "";
 
   const kind = () => (collects === "any" ? chosenKind : collects);
@@ -94,9 +95,27 @@ export function createComposer({ onSend }) {
     return targets().filter((t) => words.every((w) => t.search.includes(w))).slice(0, MAX_OPTIONS);
   }
 
+  /** What the list shows, as one string: the same string, the same list. */
+  function listSignature(found) {
+    return found.length
+      ? found.map((o) => (o.type === "person"
+        ? `p${o.person.id}:${o.person.name}:${o.person.organisation}` : `o${o.name}:${o.size}`)).join("|")
+      : `none:${store.participants.size > 1}`;
+  }
+
   function openList() {
-    options = matches(els.to.value);
-    active = options.length ? Math.max(0, Math.min(active, options.length - 1)) : -1;
+    const found = matches(els.to.value);
+    active = found.length ? Math.max(0, Math.min(active, found.length - 1)) : -1;
+    const signature = listSignature(found);
+    options = found;
+    // The room changes while someone is choosing (cards arrive, people join): rebuilding
+    // the same options under their finger would swallow the tap (press on one element,
+    // release on its replacement: no click). Only a list that changed is rebuilt.
+    if (!els.toList.hidden && signature === shownSignature) {
+      syncActive();
+      return;
+    }
+    shownSignature = signature;
     if (!options.length) {
       fillList([h("li", { class: "combo-empty", attrs: { role: "option", "aria-disabled": "true", id: "to-none" },
         text: store.participants.size > 1 ? "Nobody matches — check the spelling" : "Nobody else has joined yet" })]);
