@@ -1,8 +1,10 @@
-// The console's right column: the timer, lock and close, who runs the meeting, deleting
-// the room, live counts, the people by organisation, and what the facilitator hands on:
-// links, the organiser link, the report, the log.
+// The console's right column: lock, unlock and close, who runs the meeting, deleting the
+// room, live counts and the people by organisation; setUpRoom also wires the timer
+// (console-timer.js) and what the facilitator hands on (console-share.js).
 
-import { announce, clock, fill, h, orgChip, secondsLeft, ANSWER_LABEL } from "./dom.js";
+import { announce, fill, h, orgChip, ANSWER_LABEL } from "./dom.js";
+import { setUpTimer } from "./console-timer.js";
+import { setUpExports, setUpOrganiserLink } from "./console-share.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,75 +14,6 @@ const STATE_NOTE = {
   closed: "Closed for good: the room is read-only. The board and the log stay.",
 };
 const STATE_LABEL = { open: "Open", locked: "Locked", closed: "Closed" };
-
-// --- the timer --------------------------------------------------------------------------
-
-function setUpTimer(ctx) {
-  let announcedEnd = null;
-
-  async function start(minutes, button) {
-    const call = () => ctx.call("POST", "/timer", { seconds: Math.round(minutes * 60) });
-    const result = button ? await ctx.busy(button, call) : await call();
-    if (result && result.ok) announce(`Timer started: ${minutes} minute${minutes === 1 ? "" : "s"}`);
-  }
-
-  for (const button of document.querySelectorAll(".presets [data-minutes]")) {
-    button.addEventListener("click", () => start(Number(button.dataset.minutes), button));
-  }
-  const input = $("timer-minutes");
-  $("timer-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const minutes = Number(input.value);
-    if (input.value === "" || !Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) {
-      ctx.showAlert("Timer: type a number of minutes from 1 to 1440.");
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    input.removeAttribute("aria-invalid");
-    start(minutes, event.submitter || null);
-  });
-  $("timer-stop").addEventListener("click", async (event) => {
-    const button = event.currentTarget;
-    if (!ctx.store.timer) return;  // nothing to stop: the button says so (aria-disabled)
-    const result = await ctx.busy(button, () => ctx.call("POST", "/timer", { seconds: 0 }));
-    if (result && result.ok) announce("Timer stopped");
-    button.setAttribute("aria-disabled", String(!ctx.store.timer));
-  });
-
-  function tick() {
-    const timer = ctx.store.timer;
-    const left = secondsLeft(timer);
-    const face = $("timer-clock");
-    const note = $("timer-note");
-    const running = left !== null;
-    face.textContent = running ? clock(left) : "–:––";
-    face.dataset.state = !running ? "idle" : left <= 0 ? "done" : left <= 30 ? "ending" : "running";
-    const total = timer && timer.seconds ? timer.seconds : 0;
-    note.textContent = !running ? "No timer running"
-      : left <= 0 ? "Time is up" : `of ${clock(total)}`;
-    $("timer-fill").style.setProperty("--left", String(running && total ? Math.min(1, left / total) : 0));
-    if (running && left <= 0 && announcedEnd !== timer.ends_at) {
-      announcedEnd = timer.ends_at;
-      announce("Time is up");
-    }
-  }
-  setInterval(tick, 250);
-
-  return () => {
-    tick();
-    const canAct = ctx.canAct();
-    for (const button of document.querySelectorAll(".presets button, #timer-form button")) {
-      button.disabled = !canAct;
-    }
-    $("timer-minutes").disabled = !canAct;
-    const stop = $("timer-stop");
-    stop.disabled = !canAct;
-    if (stop.getAttribute("aria-busy") !== "true") {
-      stop.setAttribute("aria-disabled", String(!ctx.store.timer));
-    }
-  };
-}
 
 // --- lock, unlock, close ----------------------------------------------------------------
 
@@ -292,95 +225,7 @@ function people(ctx) {
         [...group.members].sort(byName).map((p) => h("li", { text: p.name }))))));
 }
 
-// --- links and the log ------------------------------------------------------------------
-
-function setUpOrganiserLink(ctx) {
-  const body = $("organiser-body");
-  let drawnFor = null;
-
-  return () => {
-    const key = ctx.organiserKey();
-    if (drawnFor === `${ctx.role}:${key}`) return;
-    drawnFor = `${ctx.role}:${key}`;
-    if (!key) {
-      fill(body, h("p", { class: "muted",
-        text: "The organiser link is kept only on the device that created the room." }));
-      return;
-    }
-    const link = `${ctx.joinUrl}/facilitate#key=${key}`;
-    const masked = h("code", { class: "link-masked",
-                               text: `${ctx.joinUrl.replace(/^https?:\/\//, "")}/facilitate#key=••••••••` });
-    const field = h("input", { class: "link-field", attrs: {
-      id: "organiser-link", type: "text", readonly: true, value: link,
-      "aria-labelledby": "organiser-label", hidden: true } });
-    const status = h("p", { class: "hint", attrs: { role: "status", id: "organiser-status" } });
-    const show = h("button", { class: "btn btn-small", text: "Show",
-      attrs: { type: "button", "aria-pressed": "false", "aria-label": "Show the organiser link" },
-      on: { click: () => {
-        const shown = field.hidden;
-        field.hidden = !shown;
-        masked.hidden = shown;
-        show.textContent = shown ? "Hide" : "Show";
-        show.setAttribute("aria-pressed", String(shown));
-      } } });
-    const copy = h("button", { class: "btn btn-small btn-primary", text: "Copy",
-      attrs: { type: "button", id: "organiser-copy", "aria-label": "Copy the organiser link" },
-      on: { click: async () => {
-        try {
-          await navigator.clipboard.writeText(link);
-          status.textContent = "Copied. Send it to the organiser privately: it opens everything.";
-        } catch {
-          // No clipboard (an insecure origin, or refused): select it for Ctrl+C instead.
-          field.hidden = false;
-          masked.hidden = true;
-          field.focus();
-          field.select();
-          status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy it.";
-        }
-      } } });
-    fill(body, masked, field, h("div", { class: "link-buttons" }, copy, show), status);
-  };
-}
-
-function setUpExports(ctx) {
-  const status = $("export-status");
-  for (const button of document.querySelectorAll("[data-export]")) {
-    button.addEventListener("click", async () => {
-      const ext = button.dataset.export;
-      if (button.getAttribute("aria-busy") === "true") return;
-      button.setAttribute("aria-busy", "true");
-      status.textContent = "Preparing the download…";
-      let response;
-      try {
-        // The export routes need the key in a header, so a plain link cannot fetch them.
-        response = await fetch(`/api/rooms/${ctx.code}/export.${ext}`,
-                               { headers: { Authorization: `Bearer ${ctx.key}` } });
-      } catch {
-        response = null;
-      }
-      button.removeAttribute("aria-busy");
-      if (!response || !response.ok) {
-        let detail = response ? `The download failed (${response.status}).` : "You seem to be offline: the download failed.";
-        try {
-          if (response) detail = (await response.json()).detail || detail;
-        } catch { /* not JSON: keep the status line */ }
-        status.textContent = detail;
-        return;
-      }
-      const disposition = response.headers.get("Content-Disposition") || "";
-      const named = disposition.match(/filename="([^"]+)"/);
-      const filename = named ? named[1] : `askroom-${ctx.code}.${ext}`;
-      const url = URL.createObjectURL(await response.blob());
-      const link = h("a", { attrs: { href: url, download: filename, hidden: true } });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
-      status.textContent = `Downloaded ${filename}.`;
-    });
-  }
-}
-
+/** Wire the right column; its render() redraws every part from the store, once there is a room. */
 export function setUpRoom(ctx) {
   const timer = setUpTimer(ctx);
   const state = setUpState(ctx);
