@@ -1,7 +1,7 @@
 // What the facilitator hands on, from the console's "Share and export" box: the organiser
 // link (kept only on the device that created the room) and the log's downloads.
 
-import { fill, h } from "./dom.js";
+import { fill, h, saveDownload } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -80,15 +80,7 @@ export function setUpExports(ctx) {
         status.textContent = detail;
         return;
       }
-      const disposition = response.headers.get("Content-Disposition") || "";
-      const named = disposition.match(/filename="([^"]+)"/);
-      const filename = named ? named[1] : `askroom-${ctx.code}.${ext}`;
-      const url = URL.createObjectURL(await response.blob());
-      const link = h("a", { attrs: { href: url, download: filename, hidden: true } });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      const filename = await saveDownload(response, `askroom-${ctx.code}.${ext}`);
       status.textContent = `Downloaded ${filename}.`;
     });
   }

@@ -178,3 +178,20 @@ export const PROGRESS = [
 export const PROGRESS_LABEL = Object.fromEntries(PROGRESS.map((p) => [p.value, p.label]));
 
 export const KIND_LABEL = { request: "Request", ask: "Ask", offer: "Offer" };
+
+/**
+ * Save a fetched file under the name its Content-Disposition gives (else `fallback`), as
+ * a click on a temporary link would; returns the name.
+ */
+export async function saveDownload(response, fallback) {
+  const named = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const filename = named ? named[1] : fallback;
+  const url = URL.createObjectURL(await response.blob());
+  const link = h("a", { attrs: { href: url, download: filename, hidden: true } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started once the click is handled; the blob is freed a minute later.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return filename;
+}

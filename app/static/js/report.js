@@ -3,7 +3,7 @@
 // from export.json and lays it out as a document to print, save as PDF, or send one
 // organisation its own page (?org=Name; the key never goes in the query).
 
-import { announce, api, fill, h } from "./dom.js";
+import { announce, api, fill, h, saveDownload } from "./dom.js";
 import { keep, keyFrom, keyFromAddressBar, keySlots, roleOf, stored } from "./keys.js";
 import { buildReport, organisationPart, orgKey } from "./report-model.js";
 import {
@@ -238,14 +238,7 @@ async function download(button, key) {
       : "You seem to be offline: the download failed.";
     return;
   }
-  const named = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-  const filename = named ? named[1] : `askroom-${code}.${ext}`;
-  const url = URL.createObjectURL(await response.blob());
-  const link = h("a", { attrs: { href: url, download: filename, hidden: true } });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  const filename = await saveDownload(response, `askroom-${code}.${ext}`);
   status.textContent = `Downloaded ${filename}.`;
 }
 
