@@ -661,3 +661,68 @@ def test_new_cards_are_announced_and_arrive_gently(contexts: Any, server: Server
     time.sleep(0.3)
     expect(page.locator("#wall .card.arriving")).to_have_count(0)
     assert page_errors.errors == []
+
+
+LONG_ORGANISATIONS = [
+    "Borough Council", "Work Programme", "Citizens Advice Bureau", "NHS Foundation Trust",
+    "Jobcentre Plus", "Housing Association", "Chamber of Commerce",
+    "Further Education College", "Mental Health Charity", "Police and Crime Commissioner",
+    "Voluntary Action", "Public Health",
+]
+
+
+def map_label_clashes(page: Page) -> list[str]:
+    """Every way the map's names fail to read: two names whose boxes meet, a name outside
+    the map's own box, a count pill on a name. Empty when all read clearly."""
+    return list(page.evaluate("""() => {
+        const map = document.querySelector('#map svg').getBoundingClientRect();
+        const named = sel => [...document.querySelectorAll(sel)].map(el => ({
+            what: el.textContent, box: el.getBoundingClientRect()}));
+        const names = named('#map .map-name');
+        const pills = named('#map .map-label');
+        const meet = (a, b) => a.left < b.right && b.left < a.right
+                               && a.top < b.bottom && b.top < a.bottom;
+        const clashes = [];
+        names.forEach((a, i) => {
+            const r = a.box;
+            if (r.left < map.left - .5 || r.right > map.right + .5 || r.top < map.top - .5
+                || r.bottom > map.bottom + .5) clashes.push(`${a.what} is outside the map`);
+            names.slice(i + 1).forEach(b => {
+                if (meet(a.box, b.box)) clashes.push(`${a.what} meets ${b.what}`);
+            });
+            pills.forEach(p => {
+                if (meet(a.box, p.box)) clashes.push(`pill ${p.what} covers ${a.what}`);
+            });
+        });
+        return clashes;
+    }"""))
+
+
+def test_map_names_of_many_organisations_never_overlap_at_projector_sizes(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    """Twelve organisations with long names (and seven): every name reads whole, apart from
+    the others and from the count pills, inside the map, at both projector sizes."""
+    for count in (12, 7):
+        meeting = Meeting.open(http, f"Partnership summit of {count}")
+        people = [meeting.join(f"Delegate {i}", name)
+                  for i, name in enumerate(LONG_ORGANISATIONS[:count])]
+        for i, who in enumerate(people):  # each asks a neighbour and someone across the ring
+            for step in (1, count // 2):
+                made = meeting.card(who, "request", f"Request {i}-{step}",
+                                    to_organisation=LONG_ORGANISATIONS[(i + step) % count])
+                if i % 3 == 0:
+                    reply(meeting, people[(i + step) % count], made["id"],
+                          ("yes", "try", "no")[step % 3])
+        for viewport in (PROJECTOR, PROJECTOR_SMALL):
+            page = board_for(contexts, server, meeting, page_errors, viewport)
+            expect(page.locator("#map .map-node")).to_have_count(count)
+            expect(page.locator("#map .map-edge").first).to_be_visible()
+            size = f"{viewport['width']}x{viewport['height']}"
+            screenshot(page, f"board-map-{count}-orgs-{size}-dark")  # to look at, even on failure
+            assert map_label_clashes(page) == [], f"{count} organisations at {size}"
+            page.keyboard.press("t")
+            expect(page.locator("html")).to_have_attribute("data-theme", "light")
+            screenshot(page, f"board-map-{count}-orgs-{size}-light")
+            assert map_label_clashes(page) == [], f"{count} organisations at {size}, light"
+            assert no_scrollbars(page)
+    assert page_errors.errors == []

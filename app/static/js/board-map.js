@@ -68,21 +68,149 @@ function labelLines(name) {
   return shown;
 }
 
-function place(orgs, width, height) {
-  const cx = width / 2;
-  const cy = height / 2;
-  const rx = Math.max(40, width / 2 - 100);
-  const ry = Math.max(40, height / 2 - 78);
-  if (orgs.length === 1) return new Map([[orgs[0].key, { x: cx, y: cy, angle: Math.PI / 2 }]]);
+/**
+ * Points on an ellipse at equal distances along it (equal angles would crowd the flat ends
+ * of a tall ring), from the top clockwise. Each carries the outward direction of the ring.
+ */
+function ring(count, cx, cy, rx, ry) {
+  const steps = 720;
+  const point = (t) => [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
   // Two organisations face each other across the middle; more go round from the top.
-  const start = orgs.length === 2 ? Math.PI : -Math.PI / 2;
-  return new Map(orgs.map((org, i) => {
-    const angle = start + (2 * Math.PI * i) / orgs.length;
-    return [org.key, { x: cx + rx * Math.cos(angle), y: cy + ry * Math.sin(angle), angle }];
-  }));
+  const start = count === 2 ? Math.PI : -Math.PI / 2;
+  const lengths = [0];
+  for (let i = 1; i <= steps; i += 1) {
+    const [x0, y0] = point(start + (2 * Math.PI * (i - 1)) / steps);
+    const [x1, y1] = point(start + (2 * Math.PI * i) / steps);
+    lengths.push(lengths[i - 1] + Math.hypot(x1 - x0, y1 - y0));
+  }
+  const points = [];
+  let i = 0;
+  for (let k = 0; k < count; k += 1) {
+    while (lengths[i] < (lengths[steps] * k) / count) i += 1;
+    const t = start + (2 * Math.PI * i) / steps;
+    const [x, y] = point(t);
+    points.push({ x, y, angle: Math.atan2(Math.sin(t) / ry, Math.cos(t) / rx) });
+  }
+  return points;
 }
 
-const nodeRadius = (org) => 15 + Math.min(13, 3 * org.involved);
+/** A node's size says how involved it is; a crowded map shrinks nodes and names together. */
+const nodeRadius = (org, scale = 1) => (15 + Math.min(13, 3 * org.involved)) * scale;
+const meets = (a, b, gap = 0) =>
+  a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+
+/**
+ * Each name's lines and their size in the page's own type, measured there (a map drawn
+ * while hidden measures nothing, so it estimates). Text is set only as text.
+ */
+function measureNames(picture, orgs) {
+  const probe = svg("text", { class: "map-name", x: 0, y: 0 });
+  picture.append(probe);
+  probe.textContent = "Hg";
+  const glyphs = probe.getBBox();
+  const size = parseFloat(getComputedStyle(probe).fontSize) || 19;
+  const ascent = glyphs.height ? -glyphs.y : size * 0.95;
+  const descent = glyphs.height ? glyphs.height + glyphs.y : size * 0.25;
+  const names = new Map(orgs.map((org) => {
+    const lines = labelLines(org.name);
+    const wide = Math.max(...lines.map((line) => {
+      probe.textContent = line;
+      return probe.getComputedTextLength() || line.length * size * 0.6;
+    }));
+    const lineHeight = size * 1.16;
+    return [org.key, { lines, wide, size, lineHeight, ascent,
+                       tall: ascent + (lines.length - 1) * lineHeight + descent }];
+  }));
+  probe.remove();
+  return names;
+}
+
+/** Where a name may go around its node, the most outward first, each inside the map. */
+function nameSpots(at, r, name, scale, width, height) {
+  const [w, t, gap, pad] = [name.wide * scale, name.tall * scale, 6, 3];
+  const [ux, uy] = [Math.cos(at.angle), Math.sin(at.angle)];
+  const spots = [];
+  const add = (x0, y0) => {
+    x0 = Math.min(Math.max(x0, pad), width - pad - w);  // slid along, never off the side
+    if (y0 < pad || y0 + t > height - pad) return;
+    spots.push({ x0, x1: x0 + w, y0, y1: y0 + t });
+  };
+  for (const y0 of [at.y - r - gap - t, at.y + r + gap]) {  // above, below: centred or to a side
+    for (const x0 of [at.x - w / 2, at.x - r, at.x + r - w]) add(x0, y0);
+  }
+  for (const x0 of [at.x + r + gap, at.x - r - gap - w]) {  // beside, level or drifting out
+    for (const drift of [0, uy / 2, -uy / 2]) add(x0, at.y - t / 2 + drift * t);
+  }
+  const outward = (b) => {
+    const [dx, dy] = unit((b.x0 + b.x1) / 2 - at.x, (b.y0 + b.y1) / 2 - at.y);
+    return dx * ux + dy * uy;
+  };
+  // Never into the ring, where the arrows and their counts go.
+  return spots.filter((b) => outward(b) > -0.3).sort((a, b) => outward(b) - outward(a));
+}
+
+/** One spot per name, clear of every node and every other name; null when none is. */
+function fitNames(spots, budget = 4000) {
+  const chosen = [];
+  let steps = 0;
+  const go = (i) => {
+    if (i === spots.length) return true;
+    for (const box of spots[i]) {
+      steps += 1;
+      if (steps > budget) return false;
+      if (chosen.some((other) => meets(box, other, 4))) continue;
+      chosen.push(box);
+      if (go(i + 1)) return true;
+      chosen.pop();
+    }
+    return false;
+  };
+  return go(0) ? chosen : null;
+}
+
+/**
+ * The ring and every name on it, so that no two names meet and all lie inside the map:
+ * the biggest text first, then the widest ring that leaves the names room.
+ */
+function layout(orgs, names, width, height) {
+  const widest = Math.max(...[...names.values()].map((n) => n.wide));
+  const tallest = Math.max(...[...names.values()].map((n) => n.tall));
+  const [cx, cy] = [width / 2, height / 2];
+  let fallback = null;
+  for (const scale of [1, 0.92, 0.84, 0.76, 0.68, 0.6]) {
+    const radii = orgs.map((org) => nodeRadius(org, scale));
+    const biggest = Math.max(...radii);
+    const ry = Math.max(30, height / 2 - biggest - 10 - tallest * scale);
+    for (const room of [0.25, 0.5, 0.75, 1.05]) {
+      const rx = width / 2 - biggest - 10 - room * widest * scale;
+      if (rx < Math.min(width * 0.2, 100) && fallback) continue;  // a thread, not a ring
+      const points = orgs.length === 1 ? [{ x: cx, y: cy, angle: Math.PI / 2 }]
+        : ring(orgs.length, cx, cy, Math.max(30, rx), ry);
+      const circles = points.map((p, i) => {
+        const r = radii[i] + 3;
+        return { x0: p.x - r, x1: p.x + r, y0: p.y - r, y1: p.y + r };
+      });
+      const spots = points.map((p, i) => nameSpots(p, radii[i], names.get(orgs[i].key),
+                                                   scale, width, height)
+        .filter((box) => !circles.some((c) => meets(box, c))));
+      fallback = fallback || { scale, points, boxes: spots.map((s, i) => s[0] || circles[i]) };
+      const boxes = fitNames(spots);
+      if (boxes) return { scale, points, boxes };
+    }
+  }
+  return fallback;  // more names than room: drawn anyway, the table still lists them all
+}
+
+/** Where a name's text goes in its box: anchored on the side that faces its node. */
+function nameText(name, box, at, scale) {
+  const middle = (box.x0 + box.x1) / 2;
+  const beside = box.x0 >= at.x || box.x1 <= at.x;
+  const anchor = !beside ? "middle" : box.x0 >= at.x ? "start" : "end";
+  const x = anchor === "middle" ? middle : anchor === "start" ? box.x0 : box.x1;
+  return { lines: name.lines, anchor, x, box, size: name.size * scale, shrunk: scale < 1,
+           baseline: box.y0 + name.ascent * scale,
+           lineHeight: name.lineHeight * scale };
+}
 
 function unit(dx, dy) {
   const length = Math.hypot(dx, dy) || 1;
@@ -158,25 +286,16 @@ function markers() {
   return defs;
 }
 
-function node(org, at) {
-  const r = nodeRadius(org);
+function node(org, at, r, name) {
   const group = svg("g", { class: "map-node", "data-org": org.key });
   group.style.setProperty("--org-hue", String(orgHue(org.name)));
   group.append(svg("title", {}, org.name), svg("circle", { cx: at.x, cy: at.y, r }));
-  const lines = labelLines(org.name);
-  const below = Math.sin(at.angle) > -0.7;
-  const lineHeight = 22;
-  const firstY = below ? at.y + r + 24 : at.y - r - 12 - lineHeight * (lines.length - 1);
-  const text = svg("text", { x: at.x, y: firstY, "text-anchor": "middle", class: "map-name" });
-  lines.forEach((line, i) => text.append(svg("tspan", { x: at.x, y: firstY + i * lineHeight }, line)));
+  const text = svg("text", { x: name.x, y: name.baseline, "text-anchor": name.anchor, class: "map-name" });
+  if (name.shrunk) text.style.fontSize = `${name.size}px`;  // the page's own size, scaled
+  name.lines.forEach((line, i) =>
+    text.append(svg("tspan", { x: name.x, y: name.baseline + i * name.lineHeight }, line)));
   group.append(text);
-  const wide = Math.max(...lines.map((l) => l.length)) * 10.5;
-  const boxes = [
-    { x0: at.x - r, x1: at.x + r, y0: at.y - r, y1: at.y + r },
-    { x0: at.x - wide / 2, x1: at.x + wide / 2, y0: firstY - 18,
-      y1: firstY + lineHeight * (lines.length - 1) + 5 },
-  ];
-  return { group, boxes };
+  return { group, boxes: [{ x0: at.x - r, x1: at.x + r, y0: at.y - r, y1: at.y + r }, name.box] };
 }
 
 /** The same facts as the picture, for screen readers. */
@@ -214,8 +333,6 @@ export function drawMap(container, store, scale = 1) {
   fill(container, note ? h("p", { class: "map-note", text: note }) : null);
   const width = Math.max(120, container.clientWidth / scale);
   const height = Math.max(120, (container.clientHeight - (container.firstChild?.offsetHeight || 0)) / scale);
-  const at = place(orgs, width, height);
-  const radius = new Map(orgs.map((o) => [o.key, nodeRadius(o)]));
 
   const picture = svg("svg", { viewBox: `0 0 ${Math.round(width)} ${Math.round(height)}`,
                                class: "map-svg", role: "img", focusable: "false",
@@ -223,16 +340,23 @@ export function drawMap(container, store, scale = 1) {
                                  ? `Map of requests between ${orgs.length} organisations; the table that follows lists them.`
                                  : "Map of organisations; no requests between them yet." });
   picture.append(markers());
+  container.append(picture);  // in the page, so its names can be measured
+  const names = measureNames(picture, orgs);
+  const placed = orgs.length ? layout(orgs, names, width, height) : { scale: 1, points: [], boxes: [] };
+  const at = new Map(orgs.map((org, i) => [org.key, placed.points[i]]));
+  const radius = new Map(orgs.map((org) => [org.key, nodeRadius(org, placed.scale)]));
   const edges = svg("g", { class: "map-edges" });
   const labels = svg("g", { class: "map-labels" });
   // Nodes and their names first: the count pills then find room around them.
   const nodes = svg("g", { class: "map-nodes" });
-  const taken = [];
-  for (const org of orgs) {
-    const drawn = node(org, at.get(org.key));
+  const fixed = [];
+  orgs.forEach((org, i) => {
+    const drawn = node(org, at.get(org.key), radius.get(org.key),
+                       nameText(names.get(org.key), placed.boxes[i], at.get(org.key), placed.scale));
     nodes.append(drawn.group);
-    taken.push(...drawn.boxes);
-  }
+    fixed.push(...drawn.boxes);
+  });
+  const pills = [];
   // Arrows of one pair (one per answer) fan out side by side.
   const bends = new Map();
   for (const flow of flows) {
@@ -244,8 +368,8 @@ export function drawMap(container, store, scale = 1) {
     edges.append(drawn.group);
     // The pill sits on its own arrow, at the first spot clear of names and other pills.
     const spots = [];
-    for (const shift of [0, 22, -22, 44, -44]) {
-      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78]) {
+    for (const shift of [0, 22, -22, 44, -44, 66, -66]) {
+      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
         // Off the arrow only when nothing on it is free: a short step across it.
         const [x0, y0] = drawn.along(t - 0.02);
         const [x1, y1] = drawn.along(t + 0.02);
@@ -254,13 +378,18 @@ export function drawMap(container, store, scale = 1) {
         spots.push([px + nx * shift, py + ny * shift]);
       }
     }
-    // Crowded everywhere: the spot that covers least of what is already there.
-    const crowding = ([sx, sy]) => taken.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow)), 0);
-    const [x, y] = spots.find((spot) => crowding(spot) === 0)
-      || spots.reduce((best, spot) => (crowding(spot) < crowding(best) ? spot : best));
-    taken.push(labelBox(x, y, flow));
+    // Crowded everywhere: the spot that covers least of the other pills, and never a name
+    // or a node while any spot can miss them all.
+    const crowding = (boxes) => ([sx, sy]) =>
+      boxes.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow)), 0);
+    const [onNames, onPills] = [crowding(fixed), crowding(pills)];
+    const clear = spots.filter((spot) => onNames(spot) === 0);
+    const [x, y] = clear.find((spot) => onPills(spot) === 0)
+      || (clear.length ? clear : spots).reduce((best, spot) =>
+        (onNames(spot) + onPills(spot) < onNames(best) + onPills(best) ? spot : best));
+    pills.push(labelBox(x, y, flow));
     labels.append(edgeLabel(x, y, flow));
   }
   picture.append(edges, nodes, labels);
-  container.append(picture, table(orgs, flows));
+  container.append(table(orgs, flows));
 }
