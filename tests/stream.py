@@ -24,14 +24,16 @@ class Stream:
     """One client of `/ws/rooms/{code}`. Batch frames are flattened: the test sees the
     event frames one after another, as SPEC §4 says a client must treat them."""
 
+    wait = WAIT  # the default for every `timeout` below
+
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.raw: list[str] = []  # every text frame as it came, for "never carries" checks
         self._pending: deque[Frame] = deque()
 
-    async def next(self, timeout: float = WAIT) -> Frame:
+    async def next(self, timeout: float | None = None) -> Frame:
         while not self._pending:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            raw = await asyncio.wait_for(self.ws.recv(), timeout or self.wait)
             assert isinstance(raw, str), "the server sends JSON text frames"
             self.raw.append(raw)
             frame = json.loads(raw)
@@ -45,26 +47,26 @@ class Stream:
                 self._pending.append(frame)
         return self._pending.popleft()
 
-    async def snapshot(self, timeout: float = WAIT) -> Frame:
+    async def snapshot(self, timeout: float | None = None) -> Frame:
         frame = await self.next(timeout)
         assert frame["type"] == "snapshot", frame
         assert set(frame) == SNAPSHOT_KEYS, sorted(frame)
         return frame
 
-    async def event(self, timeout: float = WAIT) -> Frame:
+    async def event(self, timeout: float | None = None) -> Frame:
         frame = await self.next(timeout)
         assert frame["type"] == "event", frame
         assert set(frame) == EVENT_KEYS, sorted(frame)
         return frame
 
-    async def events_through(self, seq: int, timeout: float = WAIT) -> list[Frame]:
+    async def events_through(self, seq: int, timeout: float | None = None) -> list[Frame]:
         """Event frames until one with `seq` arrives (each frame within `timeout`)."""
         events: list[Frame] = []
         while not events or events[-1]["seq"] < seq:
             events.append(await self.event(timeout))
         return events
 
-    async def close_code(self, timeout: float = WAIT) -> int | None:
+    async def close_code(self, timeout: float | None = None) -> int | None:
         """Read until the server ends the connection; the close code it sent, if any."""
         try:
             while True:
@@ -73,7 +75,7 @@ class Stream:
             return closed.rcvd.code if closed.rcvd is not None else None
 
     async def send(self, message: str | bytes) -> None:
-        await asyncio.wait_for(self.ws.send(message), WAIT)
+        await asyncio.wait_for(self.ws.send(message), self.wait)
 
 
 def stream_url(server: Server, code: str, after: int | None = None) -> str:

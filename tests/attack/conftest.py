@@ -3,80 +3,50 @@ helpers that drive a meeting from threads while streams are read."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 
 from tests.server import Server
-
-Frame = dict[str, Any]
+from tests.stream import Frame, stream_url
+from tests.stream import Stream as BaseStream
 
 WAIT = 10.0  # seconds any single expected frame may take before a test fails
 
 
-class Stream:
-    """One client of `/ws/rooms/{code}`. Batch frames are flattened into the event frames
-    they carry, as SPEC §4 says a client must treat them; `raw` keeps every text frame."""
+class Stream(BaseStream):
+    """tests/stream.py's client, waiting longer (these tests load the machine), that also
+    remembers every event frame it took, in arrival order."""
+
+    wait = WAIT
 
     def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
-        self.raw: list[str] = []
-        self.events: list[Frame] = []  # every event frame taken so far, in arrival order
-        self._pending: deque[Frame] = deque()
+        super().__init__(ws)
+        self.events: list[Frame] = []
 
     @property
     def last_seq(self) -> int:
         return self.events[-1]["seq"] if self.events else 0
 
-    async def next(self, timeout: float = WAIT) -> Frame:
-        while not self._pending:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout)
-            assert isinstance(raw, str), "the server sends JSON text frames"
-            self.raw.append(raw)
-            frame = json.loads(raw)
-            if frame["type"] == "batch":
-                assert frame["events"], "a batch frame with no events"
-                self._pending.extend(frame["events"])
-            else:
-                self._pending.append(frame)
-        frame = self._pending.popleft()
+    async def next(self, timeout: float | None = None) -> Frame:
+        frame = await super().next(timeout)
         if frame["type"] == "event":
             self.events.append(frame)
         return frame
 
-    async def snapshot(self, timeout: float = WAIT) -> Frame:
-        frame = await self.next(timeout)
-        assert frame["type"] == "snapshot", frame
-        return frame
-
-    async def events_through(self, seq: int, timeout: float = WAIT) -> list[Frame]:
-        """Event frames until one with `seq` or later arrives (each within `timeout`)."""
+    async def events_through(self, seq: int, timeout: float | None = None) -> list[Frame]:
+        """Event frames until one with `seq` or later has come: none if it already has."""
         taken: list[Frame] = []
         while self.last_seq < seq:
-            frame = await self.next(timeout)
-            assert frame["type"] == "event", frame
-            taken.append(frame)
+            taken.append(await self.event(timeout))
         return taken
 
-    async def read_until_closed(self, timeout: float = WAIT) -> None:
+    async def read_until_closed(self, timeout: float | None = None) -> None:
         """Keep every frame until the connection ends, however it ends."""
-        try:
-            while True:
-                await self.next(timeout)
-        except ConnectionClosed:
-            return
-
-
-def stream_url(server: Server, code: str, after: int | None = None) -> str:
-    query = "" if after is None else f"?after={after}"
-    return f"{server.ws_url}/ws/rooms/{code}{query}"
+        await self.close_code(timeout)
 
 
 @asynccontextmanager
