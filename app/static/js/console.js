@@ -9,7 +9,7 @@ import { setUpPrompts } from "./console-prompts.js";
 import { setUpCards } from "./console-cards.js";
 import { setUpRoom } from "./console-room.js";
 import { setUpRunSheet } from "./console-runsheet.js";
-import { keep, keyFrom, keyFromAddressBar, keySlots, roleOf, stored } from "./keys.js";
+import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
 
 const code = document.body.dataset.code;
 const { facilitator: FACILITATOR_SLOT, organiser: ORGANISER_SLOT } = keySlots(code);
@@ -21,24 +21,7 @@ const $ = (id) => document.getElementById(id);
 function showGate(message) {
   $("console").hidden = true;
   $("gate").hidden = false;
-  const error = $("gate-error");
-  error.textContent = message || "";
-  error.hidden = !message;
-  $("gate-key").focus();
-}
-
-function setUpGate(start) {
-  $("gate-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const key = keyFrom($("gate-key").value);
-    if (!key) {
-      showGate("That does not look like a private link or key. Copy the whole link, "
-               + "including the part after #key=.");
-      return;
-    }
-    $("gate-key").value = "";
-    start(key, "pasted");
-  });
+  gateMessage(message);
 }
 
 // --- the alert line: every refused action says why -------------------------------------
@@ -233,7 +216,7 @@ function main() {
   }
 
   $("alert-dismiss").addEventListener("click", hideAlert);
-  setUpGate(start);
+  onKeyPasted(start);
 
   const fromLink = keyFromAddressBar();
   if (fromLink) start(fromLink, "link");

@@ -51,3 +51,29 @@ export async function roleOf(code, key) {
   if (result.status === 404) return "deleted";
   return "unknown";
 }
+
+// --- the key gate (templates/_key_gate.html), for the console and the report -------------
+
+/** Say why the gate is shown (or nothing), and put the cursor in its field. */
+export function gateMessage(message) {
+  const error = document.getElementById("gate-error");
+  error.textContent = message || "";
+  error.hidden = !message;
+  document.getElementById("gate-key").focus();
+}
+
+/** A pasted link or key goes to `open(key, "pasted")`; anything else is explained. */
+export function onKeyPasted(open) {
+  const field = document.getElementById("gate-key");
+  document.getElementById("gate-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = keyFrom(field.value);
+    if (!key) {
+      gateMessage("That does not look like a private link or key. Copy the whole link, "
+                  + "including the part after #key=.");
+      return;
+    }
+    field.value = "";
+    open(key, "pasted");
+  });
+}

@@ -4,7 +4,7 @@
 // organisation its own page (?org=Name; the key never goes in the query).
 
 import { announce, api, fill, h, saveDownload } from "./dom.js";
-import { keep, keyFrom, keyFromAddressBar, keySlots, roleOf, stored } from "./keys.js";
+import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
 import { buildReport, organisationPart, orgKey } from "./report-model.js";
 import {
   commitmentEntry, count, docHeader, figures, keptRate, longDate, requestsByAnswer, section, askItem,
@@ -56,10 +56,7 @@ function showOnly(which) {
 
 function showGate(message) {
   showOnly("gate");
-  const error = $("gate-error");
-  error.textContent = message || "";
-  error.hidden = !message;
-  $("gate-key").focus();
+  gateMessage(message);
 }
 
 // --- the document --------------------------------------------------------------------------
@@ -200,17 +197,7 @@ function main() {
   for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", () => download(button, key));
   }
-  $("gate-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const pasted = keyFrom($("gate-key").value);
-    if (!pasted) {
-      showGate("That does not look like a private link or key. Copy the whole link, including "
-        + "the part after #key=.");
-      return;
-    }
-    $("gate-key").value = "";
-    open(pasted, "pasted");
-  });
+  onKeyPasted(open);
 
   const fromLink = keyFromAddressBar();
   const kept = stored(FACILITATOR_SLOT) || stored(ORGANISER_SLOT);
