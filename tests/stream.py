@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.server import Server
@@ -81,3 +83,18 @@ class Stream:
 def stream_url(server: Server, code: str, after: int | None = None) -> str:
     query = "" if after is None else f"?after={after}"
     return f"{server.ws_url}/ws/rooms/{code}{query}"
+
+
+@asynccontextmanager
+async def open_stream(server: Server, code: str, after: int | None = None, *,
+                      key: str | None = None, client: type[Stream] = Stream,
+                      **options: Any) -> AsyncIterator[Stream]:
+    """A stream of the room for the length of the block. With `key`, it is upgraded to the
+    private view after its snapshot (SPEC §4 `auth`); `options` go to `connect`."""
+    async with connect(stream_url(server, code, after), open_timeout=client.wait,
+                       close_timeout=2, **options) as ws:
+        stream = client(ws)
+        if key is not None:
+            await stream.snapshot()
+            await stream.send(json.dumps({"type": "auth", "key": key}))
+        yield stream

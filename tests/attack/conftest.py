@@ -3,16 +3,16 @@ helpers that drive a meeting from threads while streams are read."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
 from tests.server import Server
-from tests.stream import Frame, stream_url
+from tests.stream import Frame
 from tests.stream import Stream as BaseStream
+from tests.stream import open_stream as open_any_stream
 
 WAIT = 10.0  # seconds any single expected frame may take before a test fails
 
@@ -49,13 +49,11 @@ class Stream(BaseStream):
         await self.close_code(timeout)
 
 
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None,
-                      **options: Any) -> AsyncIterator[Stream]:
-    options.setdefault("max_size", 64 * 2**20)  # a replay may come as one big batch
-    async with connect(stream_url(server, code, after), open_timeout=WAIT, close_timeout=2,
-                       **options) as ws:
-        yield Stream(ws)
+def open_stream(server: Server, code: str, after: int | None = None,
+                **options: Any) -> AbstractAsyncContextManager[Stream]:
+    """tests/stream.py's, with this module's Stream; a replay may come as one big batch."""
+    options.setdefault("max_size", 64 * 2**20)
+    return open_any_stream(server, code, after, client=Stream, **options)
 
 
 def seqs(events: list[Frame]) -> list[int]:

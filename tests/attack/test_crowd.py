@@ -19,9 +19,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.attack.conftest import stream_url
 from tests.meeting import Meeting
 from tests.server import Server
+from tests.stream import stream_url
 
 CLIENTS = 1000
 HANDSHAKES_AT_ONCE = 100

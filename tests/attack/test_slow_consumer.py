@@ -25,9 +25,10 @@ from websockets.frames import Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
-from tests.attack.conftest import WAIT, Frame, Stream, open_stream, seqs, stream_url, vm_rss_bytes
+from tests.attack.conftest import WAIT, Frame, Stream, open_stream, seqs, vm_rss_bytes
 from tests.meeting import Meeting
 from tests.server import Server
+from tests.stream import stream_url
 
 ANSWERS = 880
 PER_REQUEST = 20  # a request takes at most 20 answers

@@ -7,19 +7,15 @@ of the hold, or closing the room, reveals them too."""
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from websockets.asyncio.client import connect
 
 from tests.meeting import Meeting, Person
 from tests.server import Server
-from tests.stream import WAIT, Frame, Stream, stream_url
+from tests.stream import Frame, open_stream
 
 JSONish = dict[str, Any]
 
@@ -93,18 +89,6 @@ def assert_no_answer_in(text: str, where: str) -> None:
 
 def room_seq(m: Meeting) -> int:
     return int(m.http.get(m.url()).json()["seq"])
-
-
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None,
-                      key: str | None = None) -> AsyncIterator[Stream]:
-    async with connect(stream_url(server, code, after), open_timeout=WAIT,
-                       close_timeout=2) as ws:
-        stream = Stream(ws)
-        if key is not None:
-            await stream.snapshot()
-            await stream.send(json.dumps({"type": "auth", "key": key}))
-        yield stream
 
 
 def card_frames(frames: list[Frame], card_id: int) -> list[JSONish]:

@@ -13,8 +13,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,25 +27,13 @@ from websockets.exceptions import InvalidStatus
 
 from tests.meeting import Meeting, Person
 from tests.server import Server
-from tests.stream import WAIT, Stream, stream_url
+from tests.stream import WAIT, open_stream, stream_url
 
 JSONish = dict[str, Any]
 
 NAME = "Zebedee Quartermaine"
 NAME_PARTS = ("Zebedee", "Quartermaine")
 WITHDRAWN = "A participant"
-
-
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None,
-                      key: str | None = None) -> AsyncIterator[Stream]:
-    async with connect(stream_url(server, code, after), open_timeout=WAIT,
-                       close_timeout=2) as ws:
-        stream = Stream(ws)
-        if key is not None:
-            await stream.snapshot()
-            await stream.send(json.dumps({"type": "auth", "key": key}))
-        yield stream
 
 
 def room_seq(m: Meeting) -> int:

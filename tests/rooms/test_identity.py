@@ -10,19 +10,17 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
-from websockets.asyncio.client import connect
 
 from tests.meeting import Meeting, Person
 from tests.server import Server
-from tests.stream import WAIT, Frame, Stream, stream_url
+from tests.stream import Frame, open_stream
 
 JSONish = dict[str, Any]
 
@@ -212,14 +210,6 @@ def names_outside_participants(text: str, frames: list[Frame], cast: Cast) -> li
 
 
 # --- a stream client ---------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None
-                      ) -> AsyncIterator[Stream]:
-    async with connect(stream_url(server, code, after), open_timeout=WAIT,
-                       close_timeout=2) as ws:
-        yield Stream(ws)
 
 
 async def replay(server: Server, code: str, after: int, through: int) -> tuple[str, list[Frame]]:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from websockets.asyncio.client import connect
 
 from tests.meeting import Meeting
 from tests.server import Server
-from tests.stream import WAIT, Stream, stream_url
+from tests.stream import open_stream
 
 JSONish = dict[str, Any]
 
@@ -299,14 +296,6 @@ def test_only_the_facilitator_changes_the_run_sheet_and_the_organiser_may_read_i
 
 
 # --- the stream ------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None
-                      ) -> AsyncIterator[Stream]:
-    async with connect(stream_url(server, code, after), open_timeout=WAIT,
-                       close_timeout=2) as ws:
-        yield Stream(ws)
 
 
 async def test_public_stream_learns_the_run_sheet_changed_but_never_its_steps(

@@ -7,8 +7,8 @@ import asyncio
 import itertools
 import json
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AsyncExitStack
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -19,21 +19,13 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.meeting import Meeting, Person
 from tests.server import Server
-from tests.stream import WAIT, Frame, Stream, stream_url
+from tests.stream import WAIT, Frame, Stream, open_stream, stream_url
 
 T = TypeVar("T")
 _client_ids = itertools.count(1)
 
 
 # --- a stream client ---------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def open_stream(server: Server, code: str, after: int | None = None,
-                      **options: Any) -> AsyncIterator[Stream]:
-    async with connect(stream_url(server, code, after), open_timeout=WAIT,
-                       close_timeout=2, **options) as ws:
-        yield Stream(ws)
 
 
 async def handshake_status(server: Server, code: str, **options: Any) -> int:
