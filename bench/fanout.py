@@ -10,6 +10,7 @@ ratios to the ceiling's on a machine that is never quiet.
     python -m bench.fanout --clients 1000 --rate 20 --seconds 10 --stalled 1 --target app
     python -m bench.fanout --clients 5000 --idle
     python -m bench.fanout --clients 20000 --rate 2 --seconds 10 --target app-redis
+    python -m bench.fanout --clients 20000 --rate 5 --seconds 10 --target app-pg --drain 30
 
 Prints one JSON line per run as it ends, then a table and one summary JSON line.
 """
@@ -74,7 +75,7 @@ class Plan:
 
 
 def run_once(name: str, plan: Plan, workdir: Path) -> dict[str, Any]:
-    servers = plan.servers if name == "app-redis" else 1
+    servers = plan.servers if name in ("app-redis", "app-pg") else 1
     kind = "app" if name in ("app", "app-redis") else name
     target = targets.start(kind, workdir, servers=servers)
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
@@ -319,7 +320,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=20, help="cards per second (default 20)")
     p.add_argument("--seconds", type=float, default=10, help="posting time (default 10)")
     p.add_argument("--target", default="all",
-                   help="comma-separated: ceiling, naive, app, app-redis; all = the first "
+                   help="comma-separated: ceiling, naive, app, app-redis (SQLite + Redis), app-pg "
+                        "(PostgreSQL + Redis); all = the first "
                         "three (default); app+NAME: the app under an experiment of "
                         "bench/targets.py EXPERIMENTS (si0.5, gcstats, phases)")
     p.add_argument("--runs", type=int, default=1, help="rounds of every target, interleaved")
@@ -332,7 +334,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="half-way, every client drops and reconnects within 1 s with after")
     p.add_argument("--redis", action="store_true",
                    help="add app-redis: --servers processes on one SQLite file and Redis")
-    p.add_argument("--servers", type=int, default=2, help="processes for app-redis")
+    p.add_argument("--servers", type=int, default=2, help="processes for app-redis and app-pg")
     p.add_argument("--idle", action="store_true",
                    help="connect the clients and weigh the server; post nothing")
     p.add_argument("--drain", type=float, default=15,

@@ -4,6 +4,8 @@ about them.
 - `app`: `python -m app.cli serve` on a fresh SQLite file with relaxed rate limits;
   with `servers > 1`, that many processes on one SQLite file (WAL works across processes
   on one host) and a `redis-server` of its own, as ASKROOM_REDIS_URL.
+- `app-pg`: the real scale-out set-up (SPEC §9): `servers` processes on a PostgreSQL
+  cluster of their own (tests/services.py's, fsync off like the tests') and a Redis.
 - `ceiling`: bench/ceiling.py, bare `websockets.broadcast`.
 - `naive`: bench/naive.py, FastAPI docs' broadcast loop under uvicorn.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from bench.machine import cpu_of, status_kib
+from tests.services import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 # As tests/server.py: the harness posts for a whole room from few addresses at machine speed.
@@ -95,7 +98,7 @@ class Target:
     post_urls: list[str]  # base URLs the cards are posted to, round-robin
     health_urls: list[str]
     procs: list[Proc]  # the server processes measured (not redis)
-    helpers: list[Proc] = field(default_factory=list)
+    helpers: list[Proc | PostgresServer] = field(default_factory=list)
     code: str = ROOM_CODE
     tokens: list[str] = field(default_factory=lambda: ["bench"])
 
@@ -145,6 +148,8 @@ def start(name: str, workdir: Path, *, servers: int = 1) -> Target:
         target = Target(name, [port], [base], [f"{base}/healthz"], [proc])
     elif name == "app":
         target = _start_app(workdir, servers)
+    elif name == "app-pg":
+        target = _start_app(workdir, servers, postgres=True)
     elif name.startswith("app+"):  # the app under an experiment (see EXPERIMENTS)
         target = _start_app(workdir, servers, experiments=name.split("+")[1:])
     else:
@@ -239,17 +244,26 @@ def _serve_argv(port: int, experiments: list[str]) -> list[str]:
             f"{prelude}\nfrom app.cli import main\nsys.exit(main({args!r}))"]
 
 
-def _start_app(workdir: Path, servers: int, experiments: list[str] | None = None) -> Target:
-    db = workdir / f"askroom-{time.monotonic_ns()}.db"
-    env = {**os.environ, "ASKROOM_DATABASE_URL": f"sqlite:///{db}", **RELAXED_LIMITS}
-    helpers = []
-    if servers > 1:
+def _start_app(workdir: Path, servers: int, experiments: list[str] | None = None,
+               postgres: bool = False) -> Target:
+    helpers: list[Proc | PostgresServer] = []
+    if postgres:
+        cluster = PostgresServer().start()
+        helpers.append(cluster)
+        url = cluster.fresh_database()
+    else:
+        url = f"sqlite:///{workdir / f'askroom-{time.monotonic_ns()}.db'}"
+    env = {**os.environ, "ASKROOM_DATABASE_URL": url, **RELAXED_LIMITS}
+    if servers > 1 or postgres:
         redis_port = free_port()
         helpers.append(Proc(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no"], dict(os.environ),
                             workdir / "redis.log"))
         env["ASKROOM_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         time.sleep(0.3)  # redis-server is ready in well under that
+    if postgres:  # `serve` upgrades only SQLite itself; PostgreSQL is migrated first
+        subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=env, check=True,
+                       cwd=workdir / "app-snapshot", capture_output=True, timeout=120)
     ports = [free_port() for _ in range(servers)]
     procs = []
     for i, port in enumerate(ports):
@@ -257,11 +271,11 @@ def _start_app(workdir: Path, servers: int, experiments: list[str] | None = None
         # sys.path, ahead of the editable install of the live tree.
         procs.append(Proc(_serve_argv(port, experiments or []), env, workdir / f"app-{i}.log",
                           cwd=workdir / "app-snapshot"))
-        if i == 0 and servers > 1:  # the first creates the schema; let it finish alone
+        if i == 0 and (servers > 1 or postgres):  # the first makes the schema; alone
             Target("app", ports[:1], [], [f"http://127.0.0.1:{port}/healthz"],
                    procs[:1]).wait_ready()
     urls = [f"http://127.0.0.1:{p}" for p in ports]
-    name = "app" if servers == 1 else f"app-redis{servers}"
+    name = f"app-pg{servers}" if postgres else "app" if servers == 1 else f"app-redis{servers}"
     name = "+".join([name, *(experiments or [])])
     return Target(name, ports, urls,
                   [f"{u}/healthz" for u in urls], procs, helpers)
