@@ -44,6 +44,7 @@ class Settings(BaseSettings):
 
     # Rate limits, in the `limits` notation ("10/10 seconds", "10/minute").
     rate_cards: str = "10/10 seconds"  # per participant
+    rate_progress: str = "20/minute"  # progress reports, per participant
     rate_rooms: str = "10/minute"  # per client address
     rate_joins: str = "120/minute"  # per client address: a hall behind one NAT joins at once
     rate_misses: str = "30/minute"  # unknown room codes per client address

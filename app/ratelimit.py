@@ -1,7 +1,8 @@
 """Rate limits (SPEC §7), with the `limits` library: in memory in one process, in Redis
 when ASKROOM_REDIS_URL is set, so that they hold across processes.
 
-- cards: per participant (keyed by their token's hash: no database read to find them);
+- cards and progress: per participant, keyed on the participant's id once their token is
+  known (`per_participant`): however the header is spelt, one person is one key;
 - rooms and joins: per client address;
 - misses: answers of 404 on a room's routes, per client address. Past the limit the
   address gets 429 on every room route, found or not, so codes cannot be enumerated.
@@ -9,7 +10,6 @@ when ASKROOM_REDIS_URL is set, so that they hold across processes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import time
@@ -25,6 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.rooms.deps import Credential
+from app.rooms.rules import Refusal
 
 log = logging.getLogger("askroom.ratelimit")
 # A Redis that stops answering must not hold up a request for long: past this, the limits
@@ -42,6 +44,7 @@ class RateLimited(Exception):
 class RateLimits:
     DETAILS = {
         "cards": "You are posting faster than the room can read: wait a few seconds.",
+        "progress": "Progress is being reported faster than anyone can follow: wait a moment.",
         "rooms": "Too many rooms created from here: wait a minute.",
         "joins": "Too many joins from here: wait a minute.",
         "misses": "Too many unknown room codes from here: wait a minute.",
@@ -55,6 +58,7 @@ class RateLimits:
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items: dict[str, RateLimitItem] = {
             "cards": parse(settings.rate_cards),
+            "progress": parse(settings.rate_progress),
             "rooms": parse(settings.rate_rooms),
             "joins": parse(settings.rate_joins),
             "misses": parse(settings.rate_misses),
@@ -144,18 +148,29 @@ def per_address(name: str) -> Any:
     return Depends(dependency)
 
 
-def per_token(name: str) -> Any:
-    """A route dependency: count against `name` for the bearer token (one participant)."""
-    async def dependency(request: Request) -> None:
-        token = request.headers.get("authorization", "")
-        limits = _limits(request)
-        await limits.ask(limits.hit, name, hashlib.sha256(token.encode()).hexdigest()[:32])
+def per_participant(name: str) -> Any:
+    """A route dependency: count against `name` for the participant the credential is.
+
+    The key is the participant's id, found the way every command finds it (the token as
+    the bearer scheme parses it, checked against this room), so no spelling of the header
+    is a second key. A credential that is no participant's counts nothing here: the
+    command itself refuses it (401, 403 or 404), as it did before."""
+    async def dependency(request: Request, code: str, credential: Credential) -> None:
+        service = request.app.state.service
+        try:
+            actor = await run_in_threadpool(service.whoami, code, credential)
+        except Refusal:
+            return
+        if actor.participant is not None:
+            limits = _limits(request)
+            await limits.ask(limits.hit, name, f"participant:{actor.participant.id}")
     return Depends(dependency)
 
 
 LimitRooms = Annotated[None, per_address("rooms")]
 LimitJoins = Annotated[None, per_address("joins")]
-LimitCards = Annotated[None, per_token("cards")]
+LimitCards = Annotated[None, per_participant("cards")]
+LimitProgress = Annotated[None, per_participant("progress")]
 
 _ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/")
 

@@ -28,7 +28,8 @@ from bench.machine import cpu_of, status_kib
 ROOT = Path(__file__).resolve().parent.parent
 # As tests/server.py: the harness posts for a whole room from few addresses at machine speed.
 RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
-                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
+                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second",
+                  "ASKROOM_RATE_PROGRESS": "100000/second"}
 ROOM_CODE = "BENCH1"  # ceiling and naive accept any code
 
 

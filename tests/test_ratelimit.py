@@ -88,3 +88,36 @@ def test_the_memory_store_sweeps_at_most_once_a_second_not_after_every_hit() -> 
     assert len(sweepers) <= 2  # the one from start-up, and at most one more
     time.sleep(1.1)
     assert limiter.hit(three, "cards", "sam")  # the window moved on
+
+
+@pytest.mark.parametrize("spelling", ["bearer {}", "BEARER {}", "Bearer   {}"])
+def test_a_participant_cannot_escape_the_card_limit_by_spelling_the_header_differently(
+        limited: httpx.Client, spelling: str) -> None:
+    """The limit is the participant's, not the header's: every spelling that the bearer
+    scheme accepts as their token is the same person."""
+    meeting = Meeting.open(limited)
+    sam = meeting.join("Sam", "A")
+    for n in range(10):
+        assert meeting.post(sam, "ask", f"ask {n}").status_code == 201
+    body = {"client_id": "respelt", "kind": "ask", "text": "one too many"}
+    _assert_limited(limited.post(meeting.url("/cards"), json=body,
+                                 headers={"Authorization": spelling.format(sam.token)}))
+
+
+def test_progress_reports_are_limited_per_participant(limited: httpx.Client) -> None:
+    meeting = Meeting.open(limited)
+    dev, maria = meeting.join("Dev", "A"), meeting.join("Maria", "B")
+    meeting.push(text="What will you do differently?", collects="request")
+    request = meeting.card(dev, "request", "Share the rota", to_participant_id=maria.id)
+    assert meeting.act(maria, request["id"], "reply", answer="yes").status_code == 200
+    steps = itertools.cycle(["in_progress", "not_started"])
+    for _ in range(20):
+        answer = meeting.act(maria, request["id"], "progress", progress=next(steps))
+        assert answer.status_code == 200, answer.text
+    _assert_limited(meeting.act(maria, request["id"], "progress", progress="done"))
+    # Respelling the header is the same person.
+    _assert_limited(limited.post(meeting.url(f"/cards/{request['id']}/progress"),
+                                 json={"progress": "done"},
+                                 headers={"Authorization": f"bearer  {maria.token}"}))
+    # The limit is Maria's own: Dev (the requester) may still report.
+    assert meeting.act(dev, request["id"], "progress", progress="done").status_code == 200

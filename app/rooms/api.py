@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.db import run_write
 from app.prompts.library import load_library
-from app.ratelimit import LimitCards, LimitJoins, LimitRooms
+from app.ratelimit import LimitCards, LimitJoins, LimitProgress, LimitRooms
 from app.rooms import schemas as s
 from app.rooms import views
 from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
@@ -199,7 +199,7 @@ async def withdraw(code: Code, card_id: CardId, token: Credential, service: Serv
 @router.post("/rooms/{code}/cards/{card_id}/progress", response_model=s.CardOut,
              responses=errors(401, 403, 404, 409), tags=["cards"])
 async def progress(code: Code, card_id: CardId, body: s.ProgressPost, token: Credential,
-                   service: ServiceDep, hub: HubDep) -> Any:
+                   service: ServiceDep, hub: HubDep, _limit: LimitProgress) -> Any:
     """Report progress on a commitment (its owner or the person it is for), even after the
     room has closed."""
     outcome = await run(hub, service.report_progress, code, token, card_id,
