@@ -176,31 +176,60 @@ _ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/")
 
 
 class MissLimit:
-    """Counts 404s on room routes per address, and turns the address away when too many."""
+    """Counts 404s on room routes per address, and turns the address away when too many.
+
+    Only a 404 asks the limits' store (after it is answered); every other request is
+    checked against what this process learnt then, in memory: a Redis that stops
+    answering must not hold up the reads of a room. With several processes, an address
+    over the limit is turned away by each process at its first miss there."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # address -> (until, on the monotonic clock; the Retry-After to send)
+        self.refused: dict[str, tuple[float, int]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(
                 _ROOM_ROUTES):
             await self.app(scope, receive, send)
             return
-        limits: RateLimits = scope["app"].state.rate_limits
         address = client_address(scope)
-        try:
-            await limits.ask(limits.check, "misses", address)
-        except RateLimited as refused:
+        refused = self._refusal(address)
+        if refused is not None:
             await _refuse(scope, send, refused)
             return
+        missed = False
 
-        async def counting_send(message: Message) -> None:
+        async def noting_send(message: Message) -> None:
+            nonlocal missed
             if message["type"] in ("http.response.start", "websocket.http.response.start") \
                     and message["status"] == 404:
-                await limits.ask(limits.count, "misses", address)
+                missed = True
             await send(message)
 
-        await self.app(scope, receive, counting_send)
+        await self.app(scope, receive, noting_send)
+        if missed:
+            limits: RateLimits = scope["app"].state.rate_limits
+            try:
+                await limits.ask(limits.hit, "misses", address)
+                await limits.ask(limits.check, "misses", address)  # is the next one allowed?
+            except RateLimited as over:
+                self._refuse_for(address, over.retry_after)
+
+    def _refusal(self, address: str) -> RateLimited | None:
+        until, retry_after = self.refused.get(address, (0.0, 0))
+        now = time.monotonic()
+        if until <= now:
+            self.refused.pop(address, None)
+            return None
+        return RateLimited(max(1, min(retry_after, math.ceil(until - now))),
+                           RateLimits.DETAILS["misses"])
+
+    def _refuse_for(self, address: str, retry_after: int) -> None:
+        now = time.monotonic()
+        for stale in [a for a, (until, _) in self.refused.items() if until <= now]:
+            del self.refused[stale]  # the table holds only the addresses turned away now
+        self.refused[address] = (now + retry_after, retry_after)
 
 
 async def _refuse(scope: Scope, send: Send, refused: RateLimited) -> None:
