@@ -16,7 +16,7 @@ from app.ratelimit import LimitCards, LimitJoins, LimitProgress, LimitRooms
 from app.rooms import schemas as s
 from app.rooms import views
 from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
-from app.rooms.export import log_to_csv, log_to_xlsx
+from app.rooms.export import export_filename, log_to_csv, log_to_xlsx
 from app.rooms.hub import Hub
 from app.rooms.service import Outcome
 
@@ -234,9 +234,12 @@ async def events(code: Code, token: Credential, service: ServiceDep,
     return {"events": frames, "seq": seq}
 
 
-def _download(content: bytes, media_type: str, code: str, extension: str) -> Response:
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.{extension}"'})
+def _attachment(log: dict[str, Any], extension: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{export_filename(log, extension)}"'}
+
+
+def _download(content: bytes, media_type: str, log: dict[str, Any], extension: str) -> Response:
+    return Response(content, media_type=media_type, headers=_attachment(log, extension))
 
 
 _EXPORT = {"responses": {**errors(401, 403, 404)}, "tags": ["exports"]}
@@ -246,15 +249,14 @@ _EXPORT = {"responses": {**errors(401, 403, 404)}, "tags": ["exports"]}
 async def export_json(code: Code, token: Credential, service: ServiceDep) -> JSONResponse:
     """The whole log: room, prompts, participants, cards and every event (SPEC §6)."""
     log = await run_in_threadpool(service.export_log, code, token)
-    return JSONResponse(log, headers={
-        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.json"'})
+    return JSONResponse(log, headers=_attachment(log, "json"))
 
 
 @router.get("/rooms/{code}/export.csv", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
 async def export_csv(code: Code, token: Credential, service: ServiceDep) -> Response:
     """One row per card, UTF-8 with BOM for Excel; formula-like cells neutralised."""
     log = await run_in_threadpool(service.export_log, code, token)
-    return _download(log_to_csv(log), "text/csv; charset=utf-8", code, "csv")
+    return _download(log_to_csv(log), "text/csv; charset=utf-8", log, "csv")
 
 
 @router.get("/rooms/{code}/export.xlsx", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
@@ -262,4 +264,4 @@ async def export_xlsx(code: Code, token: Credential, service: ServiceDep) -> Res
     """The log, plus Commitments and Organisations sheets."""
     log = await run_in_threadpool(service.export_log, code, token)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(await run_in_threadpool(log_to_xlsx, log), media, code, "xlsx")
+    return _download(await run_in_threadpool(log_to_xlsx, log), media, log, "xlsx")
