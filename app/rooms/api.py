@@ -22,6 +22,8 @@ from app.rooms.service import Outcome
 
 Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's join code.")]
 CardId = Annotated[int, Path(ge=1, le=2**62)]
+# The most events one GET /events answers: a page of the log, never all of it at once.
+EVENTS_PAGE = 1000
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -223,15 +225,18 @@ async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Cre
 @router.get("/rooms/{code}/events", response_model=s.EventPage,
             responses=errors(401, 404), tags=["stream"], openapi_extra=KEY_OPTIONAL)
 async def events(code: Code, token: Credential, service: ServiceDep,
-                 after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Any:
-    """Every event after `after`, in order; as the public may see them, or, with a
-    facilitator or organiser key, all of them."""
+                 after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=EVENTS_PAGE)] = EVENTS_PAGE) -> Any:
+    """The events after `after`, in order, at most `limit` of them (`more` says whether
+    later ones wait: ask again after the last seq); as the public may see them, or, with
+    a facilitator or organiser key, all of them."""
     private = False
     if token:
         actor = await run_in_threadpool(service.whoami, code, token)
         private = actor.is_staff
-    frames, seq = await run_in_threadpool(service.events_after, code, after, private=private)
-    return {"events": frames, "seq": seq}
+    frames, seq = await run_in_threadpool(service.events_after, code, after, private=private,
+                                          limit=limit + 1)
+    return {"events": frames[:limit], "seq": seq, "more": len(frames) > limit}
 
 
 def _attachment(log: dict[str, Any], extension: str) -> dict[str, str]:

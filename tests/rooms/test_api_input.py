@@ -550,3 +550,28 @@ def test_formulas_behind_leading_whitespace_are_neutralised_in_the_csv(
     assert [row["text"] for row in rows] == ["'" + text for text in texts]
     log = http.get(meeting.url("/export.json"), headers=meeting.facilitator).json()
     assert [card["text"] for card in log["cards"]] == texts
+
+
+# --- the log's page size (issue 12) ------------------------------------------------------
+
+
+def test_events_come_in_pages_of_at_most_a_thousand_with_more_saying_what_waits(
+        http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann", "Police")
+    for n in range(4):
+        meeting.card(ann, "ask", f"ask {n}")  # seqs 1 (the join) to 5
+    pages, after = [], 0
+    while True:
+        page = http.get(meeting.url("/events"), params={"after": after, "limit": 2}).json()
+        assert page["seq"] == 5
+        pages.append([e["seq"] for e in page["events"]])
+        if not page["more"]:
+            break
+        after = page["events"][-1]["seq"]
+    assert pages == [[1, 2], [3, 4], [5]]
+    whole = http.get(meeting.url("/events")).json()
+    assert ([e["seq"] for e in whole["events"]], whole["more"]) == ([1, 2, 3, 4, 5], False)
+    for limit in (0, 1001):
+        refused(http.get(meeting.url("/events"), params={"limit": limit}), 422,
+                "invalid_input")
