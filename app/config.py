@@ -21,6 +21,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 16 * 1024
     ws_max_message_bytes: int = 64 * 1024
+    # Live streams one client address may hold open in one process; past it, 429. As
+    # large as SPEC §8's room, 1,000: a conference hall behind one NAT is one address.
+    sockets_per_address: int = Field(default=1000, ge=1)
     # Frames a socket may have waiting before it is dropped as too slow (when the server
     # writes through a task per socket), or bytes its transport may hold (when the hub
     # writes to it directly, with uvicorn's sans-I/O protocol).

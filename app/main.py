@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 import threading
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             background.append(asyncio.create_task(keep_the_log_short(engine)))
         app.state.settings, app.state.engine = settings, engine
         app.state.rate_limits = RateLimits(settings)
+        app.state.open_sockets = Counter()  # live streams per client address (ws.py)
         app.state.service, app.state.hub = service, hub
         # What start-up made (modules, routes, the ORM's mappers: most of the heap) lives
         # as long as the process. Frozen, it is left out of the collector's full passes,

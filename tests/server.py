@@ -24,7 +24,8 @@ def free_port() -> int:
 # rate-limit tests start servers with the real limits (`Server(..., env=REAL_LIMITS)`).
 RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
                   "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second",
-                  "ASKROOM_RATE_PROGRESS": "100000/second"}
+                  "ASKROOM_RATE_PROGRESS": "100000/second",
+                  "ASKROOM_SOCKETS_PER_ADDRESS": "100000"}
 REAL_LIMITS = dict.fromkeys(RELAXED_LIMITS, "")
 
 

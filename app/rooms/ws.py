@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from urllib.parse import urlsplit
 
 import orjson
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
+from app.ratelimit import client_address
 from app.rooms.hub import DirectLink, Hub, Subscriber
 from app.rooms.rules import Refusal, parse_room_code
 from app.rooms.service import RoomService
@@ -86,8 +88,6 @@ def _deny(status: int, code: str, detail: str) -> JSONResponse:
 @router.websocket("/ws/rooms/{code}")
 async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
     settings: Settings = ws.app.state.settings
-    service: RoomService = ws.app.state.service
-    hub: Hub = ws.app.state.hub
     if not host_allowed(ws, settings):
         await ws.send_denial_response(_deny(403, "host_not_allowed",
                                             "This server does not answer to that name."))
@@ -101,6 +101,27 @@ async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
         return
     if after is not None and after > MAX_SEQ:
         after = None
+    # Each socket holds memory and a place in every fan-out: one address may hold only so
+    # many, in this process (ASKROOM_SOCKETS_PER_ADDRESS).
+    address = client_address(ws.scope)
+    open_sockets: Counter[str] = ws.app.state.open_sockets
+    if open_sockets[address] >= settings.sockets_per_address:
+        await ws.send_denial_response(_deny(
+            429, "too_many_sockets", "Too many live streams from this address: close one."))
+        return
+    open_sockets[address] += 1
+    try:
+        await _serve(ws, code, after)
+    finally:
+        open_sockets[address] -= 1
+        if not open_sockets[address]:
+            del open_sockets[address]
+
+
+async def _serve(ws: WebSocket, code: str, after: int | None) -> None:
+    settings: Settings = ws.app.state.settings
+    service: RoomService = ws.app.state.service
+    hub: Hub = ws.app.state.hub
     canonical = parse_room_code(code)
     try:
         if canonical is None:
