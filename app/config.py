@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # Extra origins whose browsers may open the live stream (comma-separated).
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # The interactive API docs at /docs (vendored Swagger UI); /openapi.json is always on.
+    api_docs: bool = False
+
     max_body_bytes: int = 16 * 1024
     ws_max_message_bytes: int = 64 * 1024
     # Live streams one client address may hold open in one process; past it, 429. As
