@@ -42,5 +42,12 @@ def test_the_api_docs_render_from_our_own_files_under_the_csp(
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Askroom")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     screenshot(page, f"api-docs-{size['width']}x{size['height']}")
+    # Its dialogs and "Try it out" work under the CSP too.
+    page.get_by_role("button", name="Authorize").first.click()
+    expect(page.locator(".modal-ux")).to_be_visible()
+    page.locator(".modal-ux .close-modal").click()
+    page.locator(".opblock-summary").first.click()
+    page.get_by_role("button", name="Try it out").click()
+    expect(page.get_by_role("button", name="Execute")).to_be_visible()
     assert hosts == {urlsplit(docs_server.url).netloc}
     assert page_errors.errors == []
