@@ -1,7 +1,9 @@
 """A Redis that stops answering (hung, or its host unreachable: SIGSTOP here) must not stop
-the server. Rate-limit questions wait for it in a worker thread, at most half a second,
-then let the request through; the broker gives up after its own timeout and every stream
-catches up from the database. Meanwhile the event loop serves everything else."""
+the server. Rate-limit questions (only posts ask them, and a 404 after its answer) wait
+for it in a worker thread, at most half a second, then let the request through; the
+process that commits an event delivers it to its own streams before it publishes; the
+broker gives up after its own timeout and every other process catches up from the
+database. Meanwhile the event loop serves everything else."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ async def test_a_redis_that_stops_answering_holds_up_nothing_else(tmp_path: Path
                     # Answered while the post still waits (for seconds: the broker's own
                     # timeout): a loop stuck on Redis would have answered after it.
                     assert not answers
-                    # A room route asks the limits too: they give up and let it through.
+                    # A room route is answered too (it asks Redis nothing: see the next test).
                     assert probe.get(meeting.url()).status_code == 200
                 posting.join(30)
                 (answer,) = answers
