@@ -19,8 +19,14 @@ class Settings(BaseSettings):
     # Extra origins whose browsers may open the live stream (comma-separated).
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # The interactive API docs at /docs (vendored Swagger UI); /openapi.json is always on.
+    api_docs: bool = False
+
     max_body_bytes: int = 16 * 1024
     ws_max_message_bytes: int = 64 * 1024
+    # Live streams one client address may hold open in one process; past it, 429. As
+    # large as SPEC §8's room, 1,000: a conference hall behind one NAT is one address.
+    sockets_per_address: int = Field(default=1000, ge=1)
     # Frames a socket may have waiting before it is dropped as too slow (when the server
     # writes through a task per socket), or bytes its transport may hold (when the hub
     # writes to it directly, with uvicorn's sans-I/O protocol).
@@ -44,6 +50,7 @@ class Settings(BaseSettings):
 
     # Rate limits, in the `limits` notation ("10/10 seconds", "10/minute").
     rate_cards: str = "10/10 seconds"  # per participant
+    rate_progress: str = "20/minute"  # progress reports, per participant
     rate_rooms: str = "10/minute"  # per client address
     rate_joins: str = "120/minute"  # per client address: a hall behind one NAT joins at once
     rate_misses: str = "30/minute"  # unknown room codes per client address

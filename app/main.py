@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 import threading
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
-from app import errors, schema
+from app import api_docs, errors, schema
 from app.config import Settings, get_settings
 from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             background.append(asyncio.create_task(keep_the_log_short(engine)))
         app.state.settings, app.state.engine = settings, engine
         app.state.rate_limits = RateLimits(settings)
+        app.state.open_sockets = Counter()  # live streams per client address (ws.py)
         app.state.service, app.state.hub = service, hub
         # What start-up made (modules, routes, the ORM's mappers: most of the heap) lives
         # as long as the process. Frozen, it is left out of the collector's full passes,
@@ -137,12 +139,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Direct requests, asks, offers and commitments, live in the room.",
         lifespan=lifespan,
+        # FastAPI's own pages load an unpinned script from a CDN: see app/api_docs.py.
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
     app.include_router(api.router)
     app.include_router(api_aftercare.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
+    if settings.api_docs:
+        app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(files("app") / "static")), name="static")
 
     @app.get("/healthz", response_model=Health, tags=["health"])

@@ -1,7 +1,8 @@
 """Rate limits (SPEC §7), with the `limits` library: in memory in one process, in Redis
 when ASKROOM_REDIS_URL is set, so that they hold across processes.
 
-- cards: per participant (keyed by their token's hash: no database read to find them);
+- cards and progress: per participant, keyed on the participant's id once their token is
+  known (`per_participant`): however the header is spelt, one person is one key;
 - rooms and joins: per client address;
 - misses: answers of 404 on a room's routes, per client address. Past the limit the
   address gets 429 on every room route, found or not, so codes cannot be enumerated.
@@ -9,7 +10,6 @@ when ASKROOM_REDIS_URL is set, so that they hold across processes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import time
@@ -25,6 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.rooms.deps import Credential
+from app.rooms.rules import Refusal
 
 log = logging.getLogger("askroom.ratelimit")
 # A Redis that stops answering must not hold up a request for long: past this, the limits
@@ -42,6 +44,7 @@ class RateLimited(Exception):
 class RateLimits:
     DETAILS = {
         "cards": "You are posting faster than the room can read: wait a few seconds.",
+        "progress": "Progress is being reported faster than anyone can follow: wait a moment.",
         "rooms": "Too many rooms created from here: wait a minute.",
         "joins": "Too many joins from here: wait a minute.",
         "misses": "Too many unknown room codes from here: wait a minute.",
@@ -55,6 +58,7 @@ class RateLimits:
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items: dict[str, RateLimitItem] = {
             "cards": parse(settings.rate_cards),
+            "progress": parse(settings.rate_progress),
             "rooms": parse(settings.rate_rooms),
             "joins": parse(settings.rate_joins),
             "misses": parse(settings.rate_misses),
@@ -144,48 +148,88 @@ def per_address(name: str) -> Any:
     return Depends(dependency)
 
 
-def per_token(name: str) -> Any:
-    """A route dependency: count against `name` for the bearer token (one participant)."""
-    async def dependency(request: Request) -> None:
-        token = request.headers.get("authorization", "")
-        limits = _limits(request)
-        await limits.ask(limits.hit, name, hashlib.sha256(token.encode()).hexdigest()[:32])
+def per_participant(name: str) -> Any:
+    """A route dependency: count against `name` for the participant the credential is.
+
+    The key is the participant's id, found the way every command finds it (the token as
+    the bearer scheme parses it, checked against this room), so no spelling of the header
+    is a second key. A credential that is no participant's counts nothing here: the
+    command itself refuses it (401, 403 or 404), as it did before."""
+    async def dependency(request: Request, code: str, credential: Credential) -> None:
+        service = request.app.state.service
+        try:
+            actor = await run_in_threadpool(service.whoami, code, credential)
+        except Refusal:
+            return
+        if actor.participant is not None:
+            limits = _limits(request)
+            await limits.ask(limits.hit, name, f"participant:{actor.participant.id}")
     return Depends(dependency)
 
 
 LimitRooms = Annotated[None, per_address("rooms")]
 LimitJoins = Annotated[None, per_address("joins")]
-LimitCards = Annotated[None, per_token("cards")]
+LimitCards = Annotated[None, per_participant("cards")]
+LimitProgress = Annotated[None, per_participant("progress")]
 
 _ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/")
 
 
 class MissLimit:
-    """Counts 404s on room routes per address, and turns the address away when too many."""
+    """Counts 404s on room routes per address, and turns the address away when too many.
+
+    Only a 404 asks the limits' store (after it is answered); every other request is
+    checked against what this process learnt then, in memory: a Redis that stops
+    answering must not hold up the reads of a room. With several processes, an address
+    over the limit is turned away by each process at its first miss there."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # address -> (until, on the monotonic clock; the Retry-After to send)
+        self.refused: dict[str, tuple[float, int]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(
                 _ROOM_ROUTES):
             await self.app(scope, receive, send)
             return
-        limits: RateLimits = scope["app"].state.rate_limits
         address = client_address(scope)
-        try:
-            await limits.ask(limits.check, "misses", address)
-        except RateLimited as refused:
+        refused = self._refusal(address)
+        if refused is not None:
             await _refuse(scope, send, refused)
             return
+        missed = False
 
-        async def counting_send(message: Message) -> None:
+        async def noting_send(message: Message) -> None:
+            nonlocal missed
             if message["type"] in ("http.response.start", "websocket.http.response.start") \
                     and message["status"] == 404:
-                await limits.ask(limits.count, "misses", address)
+                missed = True
             await send(message)
 
-        await self.app(scope, receive, counting_send)
+        await self.app(scope, receive, noting_send)
+        if missed:
+            limits: RateLimits = scope["app"].state.rate_limits
+            try:
+                await limits.ask(limits.hit, "misses", address)
+                await limits.ask(limits.check, "misses", address)  # is the next one allowed?
+            except RateLimited as over:
+                self._refuse_for(address, over.retry_after)
+
+    def _refusal(self, address: str) -> RateLimited | None:
+        until, retry_after = self.refused.get(address, (0.0, 0))
+        now = time.monotonic()
+        if until <= now:
+            self.refused.pop(address, None)
+            return None
+        return RateLimited(max(1, min(retry_after, math.ceil(until - now))),
+                           RateLimits.DETAILS["misses"])
+
+    def _refuse_for(self, address: str, retry_after: int) -> None:
+        now = time.monotonic()
+        for stale in [a for a, (until, _) in self.refused.items() if until <= now]:
+            del self.refused[stale]  # the table holds only the addresses turned away now
+        self.refused[address] = (now + retry_after, retry_after)
 
 
 async def _refuse(scope: Scope, send: Send, refused: RateLimited) -> None:

@@ -31,7 +31,9 @@ from tests.services import PostgresServer
 ROOT = Path(__file__).resolve().parent.parent
 # As tests/server.py: the harness posts for a whole room from few addresses at machine speed.
 RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
-                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
+                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second",
+                  "ASKROOM_RATE_PROGRESS": "100000/second",
+                  "ASKROOM_SOCKETS_PER_ADDRESS": "100000"}
 ROOM_CODE = "BENCH1"  # ceiling and naive accept any code
 
 

@@ -23,7 +23,9 @@ def free_port() -> int:
 # Most tests act for a whole room from one address and one token at machine speed; the
 # rate-limit tests start servers with the real limits (`Server(..., env=REAL_LIMITS)`).
 RELAXED_LIMITS = {"ASKROOM_RATE_CARDS": "100000/second", "ASKROOM_RATE_ROOMS": "100000/second",
-                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second"}
+                  "ASKROOM_RATE_JOINS": "100000/second", "ASKROOM_RATE_MISSES": "100000/second",
+                  "ASKROOM_RATE_PROGRESS": "100000/second",
+                  "ASKROOM_SOCKETS_PER_ADDRESS": "100000"}
 REAL_LIMITS = dict.fromkeys(RELAXED_LIMITS, "")
 
 

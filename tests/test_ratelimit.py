@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import json
+import socket
 import time
 from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from tests.meeting import Meeting
 from tests.server import REAL_LIMITS, Server
+from tests.stream import open_stream, stream_url
 
 
 @pytest.fixture
@@ -88,3 +94,74 @@ def test_the_memory_store_sweeps_at_most_once_a_second_not_after_every_hit() -> 
     assert len(sweepers) <= 2  # the one from start-up, and at most one more
     time.sleep(1.1)
     assert limiter.hit(three, "cards", "sam")  # the window moved on
+
+
+@pytest.mark.parametrize("spelling", ["bearer {}", "BEARER {}", "Bearer   {}"])
+def test_a_participant_cannot_escape_the_card_limit_by_spelling_the_header_differently(
+        limited: httpx.Client, spelling: str) -> None:
+    """The limit is the participant's, not the header's: every spelling that the bearer
+    scheme accepts as their token is the same person."""
+    meeting = Meeting.open(limited)
+    sam = meeting.join("Sam", "A")
+    for n in range(10):
+        assert meeting.post(sam, "ask", f"ask {n}").status_code == 201
+    body = {"client_id": "respelt", "kind": "ask", "text": "one too many"}
+    _assert_limited(limited.post(meeting.url("/cards"), json=body,
+                                 headers={"Authorization": spelling.format(sam.token)}))
+
+
+def test_progress_reports_are_limited_per_participant(limited: httpx.Client) -> None:
+    meeting = Meeting.open(limited)
+    dev, maria = meeting.join("Dev", "A"), meeting.join("Maria", "B")
+    meeting.push(text="What will you do differently?", collects="request")
+    request = meeting.card(dev, "request", "Share the rota", to_participant_id=maria.id)
+    assert meeting.act(maria, request["id"], "reply", answer="yes").status_code == 200
+    steps = itertools.cycle(["in_progress", "not_started"])
+    for _ in range(20):
+        answer = meeting.act(maria, request["id"], "progress", progress=next(steps))
+        assert answer.status_code == 200, answer.text
+    _assert_limited(meeting.act(maria, request["id"], "progress", progress="done"))
+    # Respelling the header is the same person.
+    _assert_limited(limited.post(meeting.url(f"/cards/{request['id']}/progress"),
+                                 json={"progress": "done"},
+                                 headers={"Authorization": f"bearer  {maria.token}"}))
+    # The limit is Maria's own: Dev (the requester) may still report.
+    assert meeting.act(dev, request["id"], "progress", progress="done").status_code == 200
+
+
+async def test_one_address_may_hold_only_so_many_live_streams(tmp_path: Path) -> None:
+    """ASKROOM_SOCKETS_PER_ADDRESS (5 here; 1,000 by default): past it the handshake gets
+    429 too_many_sockets; another address, or the same once one closes, still gets in."""
+    running = Server(tmp_path / "askroom.db",
+                     env={**REAL_LIMITS, "ASKROOM_SOCKETS_PER_ADDRESS": "5"}).start()
+    try:
+        with httpx.Client(base_url=running.url, timeout=10) as http:
+            code = Meeting.open(http).code
+        async with AsyncExitStack() as stack:
+            streams = [await stack.enter_async_context(open_stream(running, code))
+                       for _ in range(5)]
+            for stream in streams:
+                await stream.snapshot()
+            with pytest.raises(InvalidStatus) as refused:
+                async with open_stream(running, code):
+                    pass
+            assert refused.value.response.status_code == 429
+            assert json.loads(refused.value.response.body)["code"] == "too_many_sockets"
+            # Another address (127.0.0.2 is loopback too) is counted on its own.
+            sock = socket.create_connection(("127.0.0.1", running.port),
+                                            source_address=("127.0.0.2", 0))
+            async with connect(stream_url(running, code), sock=sock) as other:
+                assert json.loads(await other.recv())["type"] == "snapshot"
+            await streams[0].ws.close()
+            # The server counts the stream closed once its handler ends: wait for that.
+            for _ in range(500):
+                try:
+                    async with open_stream(running, code) as again:
+                        assert (await again.snapshot())["room"]["code"] == code
+                        break
+                except InvalidStatus as still:
+                    assert still.response.status_code == 429
+            else:
+                pytest.fail("a closed stream was never counted out")
+    finally:
+        running.stop()

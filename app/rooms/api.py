@@ -12,16 +12,18 @@ from starlette.concurrency import run_in_threadpool
 
 from app.db import run_write
 from app.prompts.library import load_library
-from app.ratelimit import LimitCards, LimitJoins, LimitRooms
+from app.ratelimit import LimitCards, LimitJoins, LimitProgress, LimitRooms
 from app.rooms import schemas as s
 from app.rooms import views
 from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
-from app.rooms.export import log_to_csv, log_to_xlsx
+from app.rooms.export import export_filename, log_to_csv, log_to_xlsx
 from app.rooms.hub import Hub
 from app.rooms.service import Outcome
 
 Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's join code.")]
 CardId = Annotated[int, Path(ge=1, le=2**62)]
+# The most events one GET /events answers: a page of the log, never all of it at once.
+EVENTS_PAGE = 1000
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -199,7 +201,7 @@ async def withdraw(code: Code, card_id: CardId, token: Credential, service: Serv
 @router.post("/rooms/{code}/cards/{card_id}/progress", response_model=s.CardOut,
              responses=errors(401, 403, 404, 409), tags=["cards"])
 async def progress(code: Code, card_id: CardId, body: s.ProgressPost, token: Credential,
-                   service: ServiceDep, hub: HubDep) -> Any:
+                   service: ServiceDep, hub: HubDep, _limit: LimitProgress) -> Any:
     """Report progress on a commitment (its owner or the person it is for), even after the
     room has closed."""
     outcome = await run(hub, service.report_progress, code, token, card_id,
@@ -223,20 +225,26 @@ async def moderate(code: Code, card_id: CardId, body: s.CardModerate, token: Cre
 @router.get("/rooms/{code}/events", response_model=s.EventPage,
             responses=errors(401, 404), tags=["stream"], openapi_extra=KEY_OPTIONAL)
 async def events(code: Code, token: Credential, service: ServiceDep,
-                 after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Any:
-    """Every event after `after`, in order; as the public may see them, or, with a
-    facilitator or organiser key, all of them."""
+                 after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=EVENTS_PAGE)] = EVENTS_PAGE) -> Any:
+    """The events after `after`, in order, at most `limit` of them (`more` says whether
+    later ones wait: ask again after the last seq); as the public may see them, or, with
+    a facilitator or organiser key, all of them."""
     private = False
     if token:
         actor = await run_in_threadpool(service.whoami, code, token)
         private = actor.is_staff
-    frames, seq = await run_in_threadpool(service.events_after, code, after, private=private)
-    return {"events": frames, "seq": seq}
+    frames, seq = await run_in_threadpool(service.events_after, code, after, private=private,
+                                          limit=limit + 1)
+    return {"events": frames[:limit], "seq": seq, "more": len(frames) > limit}
 
 
-def _download(content: bytes, media_type: str, code: str, extension: str) -> Response:
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.{extension}"'})
+def _attachment(log: dict[str, Any], extension: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{export_filename(log, extension)}"'}
+
+
+def _download(content: bytes, media_type: str, log: dict[str, Any], extension: str) -> Response:
+    return Response(content, media_type=media_type, headers=_attachment(log, extension))
 
 
 _EXPORT = {"responses": {**errors(401, 403, 404)}, "tags": ["exports"]}
@@ -246,15 +254,14 @@ _EXPORT = {"responses": {**errors(401, 403, 404)}, "tags": ["exports"]}
 async def export_json(code: Code, token: Credential, service: ServiceDep) -> JSONResponse:
     """The whole log: room, prompts, participants, cards and every event (SPEC §6)."""
     log = await run_in_threadpool(service.export_log, code, token)
-    return JSONResponse(log, headers={
-        "Content-Disposition": f'attachment; filename="askroom-{code.upper()}.json"'})
+    return JSONResponse(log, headers=_attachment(log, "json"))
 
 
 @router.get("/rooms/{code}/export.csv", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
 async def export_csv(code: Code, token: Credential, service: ServiceDep) -> Response:
     """One row per card, UTF-8 with BOM for Excel; formula-like cells neutralised."""
     log = await run_in_threadpool(service.export_log, code, token)
-    return _download(log_to_csv(log), "text/csv; charset=utf-8", code, "csv")
+    return _download(log_to_csv(log), "text/csv; charset=utf-8", log, "csv")
 
 
 @router.get("/rooms/{code}/export.xlsx", response_class=Response, **_EXPORT)  # type: ignore[arg-type]
@@ -262,4 +269,4 @@ async def export_xlsx(code: Code, token: Credential, service: ServiceDep) -> Res
     """The log, plus Commitments and Organisations sheets."""
     log = await run_in_threadpool(service.export_log, code, token)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(await run_in_threadpool(log_to_xlsx, log), media, code, "xlsx")
+    return _download(await run_in_threadpool(log_to_xlsx, log), media, log, "xlsx")

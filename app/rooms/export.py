@@ -64,8 +64,9 @@ THE_ROOM = "the room"
 NO_ORGANISATION = "(no organisation)"
 
 # OWASP's CSV-injection list: a spreadsheet treats a cell starting with any of
-# these as a formula (tab and CR because some apps strip them and then parse).
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# these as a formula (tab, CR and LF because some apps strip them and then parse).
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 _XLSX_OPTIONS = {
     "in_memory": True,
@@ -138,8 +139,16 @@ def log_to_xlsx(log: Json) -> bytes:
 
 
 def neutralise(text: str) -> str:
-    """`text`, prefixed with `'` if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+    """`text`, prefixed with `'` if a spreadsheet would read it as a formula, also after
+    the leading whitespace (spaces, newlines, tabs) that some apps strip first."""
+    formula = text.startswith(_FORMULA_TRIGGERS) or text.lstrip().startswith(_FORMULA_STARTS)
+    return "'" + text if formula else text
+
+
+def export_filename(log: Json, extension: str) -> str:
+    """The download's name, from the room's own code: never the request path's spelling
+    of it (which may carry any character, a tab or a quote among them)."""
+    return f"askroom-{log['room']['code']}.{extension}"
 
 
 def organisation_key(organisation: str) -> str:

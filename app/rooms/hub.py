@@ -318,22 +318,27 @@ class Hub:
         asyncio.get_running_loop().create_task(self._unsubscribe(code))
 
     async def publish(self, events: list[RecordedEvent]) -> None:
-        """Called after a commit: send the events on their room's channel for the other
-        processes, and deliver them to this process's own streams at once, not after a
-        round trip through the broker (the copy that comes back is dropped by its seq).
+        """Called after a commit: deliver the events to this process's own streams at once,
+        then send them on their room's channel for the other processes (the copy that
+        comes back is dropped by its seq). Own delivery never waits for the broker: a
+        Redis that stops answering delays only this post's answer, not its room.
         A broker that is down loses nothing: the events are committed, and every process
         catches up from the database."""
         for event in events:
             feed = self.feeds.get(event.room)
+            if feed is not None:
+                self._arrive(feed, event)
+        for event in events:
             try:
                 await self.broker.publish(event.room, event.to_message())
             except Exception as error:
                 log.warning("could not publish seq %s of room %s: %s", event.seq, event.room,
                             error)
+                feed = self.feeds.get(event.room)
                 if feed is not None:
                     self._resync(feed)
-            if feed is not None and self.feeds.get(event.room) is feed:
-                self._arrive(feed, event)
+                # The rest would wait as long; the others catch up from the database.
+                return
 
     # --- sockets -----------------------------------------------------------------------
 

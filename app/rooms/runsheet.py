@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from app.rooms.service import Actor, Outcome, RoomService
 
 STAFF = ("facilitator", "organiser")
+# Steps a run sheet may hold: a day's meeting has a dozen or two. Each runsheet.updated
+# event carries the whole sheet (the console's store reads it), so this cap, with a step's
+# text at most 280 characters, is what keeps every such event small (about 30 KB at most)
+# however long the room has run.
+MAX_STEPS = 60
 
 
 class RunSheetCommands:
@@ -32,7 +37,11 @@ class RunSheetCommands:
     def plan_step(self: RoomService, code: str, token: str | None, **fields: Any) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             step = RunItem(**_step_fields(fields), position=0, room_id=0)  # after the auth
-            emits = rules.plan(room, self._sheet(s, room), step)
+            planned = self._sheet(s, room)
+            if len(planned) >= MAX_STEPS:
+                raise Refusal("conflict", "run_sheet_full",
+                              f"A run sheet holds at most {MAX_STEPS} steps: remove one first.")
+            emits = rules.plan(room, planned, step)
             s.add(step)
             return (lambda: views.run_item_view(step)), emits
         return self._command(code, token, ("facilitator",), apply, created=True)

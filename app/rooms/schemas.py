@@ -269,6 +269,7 @@ class EventOut(BaseModel):
 class EventPage(BaseModel):
     events: list[EventOut]
     seq: int = Field(description="The room's latest seq.")
+    more: bool = Field(description="Later events wait: ask again with after = the last seq.")
 
 
 class ErrorOut(BaseModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, WebSocket
@@ -12,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
+from app.ratelimit import client_address
 from app.rooms.hub import DirectLink, Hub, Subscriber
 from app.rooms.rules import Refusal, parse_room_code
 from app.rooms.service import RoomService
@@ -23,6 +26,10 @@ CLOSE_BAD_KEY = 4401
 CLOSE_REASONS = {1001: "server stopping: reconnect with after",
                  1013: "too slow: reconnect with after"}
 
+
+# Seqs are 64-bit integers in the database: an `after` past the largest is ahead of any
+# room, and gets a snapshot (SPEC §4), never a query the database cannot take.
+MAX_SEQ = 2**63 - 1
 
 # Where the outermost middleware leaves the server's own protocol object for this socket.
 PROTOCOL_KEY = "askroom.protocol"
@@ -55,6 +62,25 @@ def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
     return origin in allowed
 
 
+def host_allowed(ws: WebSocket, settings: Settings) -> bool:
+    """Against DNS rebinding: a foreign name that resolves to this server makes its page's
+    Origin match the Host it sends. Where the public address or allowed origins are set,
+    the Host must be one of theirs; unset, any Host is this server's own."""
+    named = [settings.public_url, *settings.allowed_origins]
+    hosts = {_host_port(urlsplit(origin).netloc, urlsplit(origin).scheme)
+             for origin in named if origin}
+    if not hosts:
+        return True
+    scheme = "https" if ws.url.scheme == "wss" else "http"
+    return _host_port(ws.headers.get("host", ""), scheme) in hosts
+
+
+def _host_port(netloc: str, scheme: str) -> str:
+    # "example.org" and "example.org:443" are one host for https (and :80 for http).
+    default = ":443" if scheme == "https" else ":80"
+    return netloc.lower().removesuffix(default)
+
+
 def _deny(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "code": code}, status_code=status)
 
@@ -62,8 +88,10 @@ def _deny(status: int, code: str, detail: str) -> JSONResponse:
 @router.websocket("/ws/rooms/{code}")
 async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
     settings: Settings = ws.app.state.settings
-    service: RoomService = ws.app.state.service
-    hub: Hub = ws.app.state.hub
+    if not host_allowed(ws, settings):
+        await ws.send_denial_response(_deny(403, "host_not_allowed",
+                                            "This server does not answer to that name."))
+        return
     if not origin_allowed(ws, settings):
         await ws.send_denial_response(_deny(403, "origin_not_allowed",
                                             "This page's origin may not open the stream."))
@@ -71,6 +99,29 @@ async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
     if after is not None and after < 0:
         await ws.send_denial_response(_deny(422, "invalid_input", "after must be 0 or more."))
         return
+    if after is not None and after > MAX_SEQ:
+        after = None
+    # Each socket holds memory and a place in every fan-out: one address may hold only so
+    # many, in this process (ASKROOM_SOCKETS_PER_ADDRESS).
+    address = client_address(ws.scope)
+    open_sockets: Counter[str] = ws.app.state.open_sockets
+    if open_sockets[address] >= settings.sockets_per_address:
+        await ws.send_denial_response(_deny(
+            429, "too_many_sockets", "Too many live streams from this address: close one."))
+        return
+    open_sockets[address] += 1
+    try:
+        await _serve(ws, code, after)
+    finally:
+        open_sockets[address] -= 1
+        if not open_sockets[address]:
+            del open_sockets[address]
+
+
+async def _serve(ws: WebSocket, code: str, after: int | None) -> None:
+    settings: Settings = ws.app.state.settings
+    service: RoomService = ws.app.state.service
+    hub: Hub = ws.app.state.hub
     canonical = parse_room_code(code)
     try:
         if canonical is None:

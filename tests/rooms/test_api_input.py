@@ -520,3 +520,58 @@ def test_the_openapi_document_lists_every_route_of_the_spec(http: httpx.Client) 
     events = next(ops["get"] for path, ops in document["paths"].items()
                   if path.endswith("/events"))
     assert "after" in {parameter["name"] for parameter in events["parameters"]}
+
+
+# --- exports: the file's name and formulas behind whitespace (issue 12) ----------------
+
+
+@pytest.mark.parametrize("spelling", ["{}", "{lower}", "%09{}", "{}%20", "%20{lower}%09"])
+@pytest.mark.parametrize("extension", ["json", "csv", "xlsx"])
+def test_the_export_is_named_by_the_rooms_own_code_however_the_path_spells_it(
+        http: httpx.Client, spelling: str, extension: str) -> None:
+    meeting = Meeting.open(http)
+    path = spelling.format(meeting.code, lower=meeting.code.lower())
+    response = http.get(f"/api/rooms/{path}/export.{extension}", headers=meeting.facilitator)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="askroom-{meeting.code}.{extension}"')
+
+
+def test_formulas_behind_leading_whitespace_are_neutralised_in_the_csv(
+        http: httpx.Client) -> None:
+    """Some spreadsheets strip a leading newline, tab, CR or spaces, then read a formula."""
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann", "Police")
+    texts = ["\n=1+2", "\r\n+1", "\t-1", "  @SUM(A1)", "\u00a0=cmd", "\nplain", " - a list"]
+    for text in texts:
+        meeting.card(ann, "ask", text)
+    response = http.get(meeting.url("/export.csv"), headers=meeting.facilitator)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert [row["text"] for row in rows] == ["'" + text for text in texts]
+    log = http.get(meeting.url("/export.json"), headers=meeting.facilitator).json()
+    assert [card["text"] for card in log["cards"]] == texts
+
+
+# --- the log's page size (issue 12) ------------------------------------------------------
+
+
+def test_events_come_in_pages_of_at_most_a_thousand_with_more_saying_what_waits(
+        http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    ann = meeting.join("Ann", "Police")
+    for n in range(4):
+        meeting.card(ann, "ask", f"ask {n}")  # seqs 1 (the join) to 5
+    pages, after = [], 0
+    while True:
+        page = http.get(meeting.url("/events"), params={"after": after, "limit": 2}).json()
+        assert page["seq"] == 5
+        pages.append([e["seq"] for e in page["events"]])
+        if not page["more"]:
+            break
+        after = page["events"][-1]["seq"]
+    assert pages == [[1, 2], [3, 4], [5]]
+    whole = http.get(meeting.url("/events")).json()
+    assert ([e["seq"] for e in whole["events"]], whole["more"]) == ([1, 2, 3, 4, 5], False)
+    for limit in (0, 1001):
+        refused(http.get(meeting.url("/events"), params={"limit": limit}), 422,
+                "invalid_input")

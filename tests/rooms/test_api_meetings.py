@@ -504,9 +504,9 @@ def test_events_after_n_are_exactly_the_later_events_in_order(http: httpx.Client
 
     for after in range(6):
         page = ok(http.get(meeting.url("/events"), params={"after": after}))
-        assert page == {"events": events[after:], "seq": 5}
+        assert page == {"events": events[after:], "seq": 5, "more": False}
     beyond = ok(http.get(meeting.url("/events"), params={"after": 99}))
-    assert beyond == {"events": [], "seq": 5}
+    assert beyond == {"events": [], "seq": 5, "more": False}
 
 
 # --- moderation ------------------------------------------------------------------------
@@ -713,7 +713,7 @@ def test_answers_carry_the_fields_the_spec_promises(http: httpx.Client) -> None:
     assert set(card["replies"][0]) == {"answer", "note", "by", "at"}
     assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at"}
     page = ok(http.get(meeting.url("/events")))
-    assert set(page) == {"events", "seq"}
+    assert set(page) == {"events", "seq", "more"}
     assert all({"type", "seq", "event", "at", "data"} <= set(e) for e in page["events"])
 
 

@@ -482,13 +482,15 @@ FORMULA_LIKE = [
     "@cmd",
     '=HYPERLINK("http://x","y")',
     "\tTabbed=1+2",
+    "\n=1+2",
+    # Some apps strip leading whitespace before they parse (issue 12).
+    " =leading space, stripped by some apps",
 ]
 HARMLESS = [
     "<script>alert(1)</script>",
     "'; DROP TABLE cards; --",
     "Thanks 🙏🏽 مرحبا بكم שלום",
     'She said "yes",\nthen "no";\n\nthen, "maybe"',
-    " =leading space is not a formula",
     "a-b+c=d@e",
 ]
 
@@ -553,7 +555,7 @@ def test_xlsx_has_no_formulas_and_neutralises_like_the_csv(text: str) -> None:
     assert organisations == [_expected(text), _expected(text, " (2)")]
 
 
-@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r", "\n", " =", "\r\n@"])
 def test_csv_neutralises_each_formula_prefix(prefix: str) -> None:
     row = read_csv(log_to_csv(hostile_log(prefix + "cmd|' /C calc'!A0")))[1]
 

@@ -367,3 +367,24 @@ def test_a_step_that_offers_identity_choice_lets_authors_choose_when_pushed(
     assert next_step(meeting).json()["identity_choice"] is False
     refused = meeting.post(sam, "ask", "And this?", identity="anonymous")
     assert refused.status_code == 422 and refused.json()["code"] == "identity_not_allowed"
+
+
+def test_a_run_sheet_holds_sixty_steps_and_each_change_stays_small(meeting: Meeting) -> None:
+    """Unbounded growth (issue 12): each runsheet.updated carries the whole sheet, so the
+    sheet is capped; at the cap, with the longest texts, one change stays ~30 KB."""
+    steps = [plan(meeting, text=f"{n:02d} " + "x" * 277, collects="ask", duration_s=600)
+             for n in range(60)]
+    refused = meeting.http.post(meeting.url("/runsheet"), json={
+        "text": "One more", "collects": "ask"}, headers=meeting.facilitator)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "run_sheet_full"
+    assert len(sheet(meeting)["steps"]) == 60
+    removed = meeting.http.delete(meeting.url(f"/runsheet/{steps[0]['id']}"),
+                                  headers=meeting.facilitator)
+    assert removed.status_code == 204
+    plan(meeting, text="One more", collects="ask")
+    events = meeting.http.get(meeting.url("/events"), headers=meeting.facilitator).json()
+    sizes = [len(json.dumps(e["data"])) for e in events["events"]
+             if e["event"] == "runsheet.updated"]
+    assert len(sizes) == 62
+    assert max(sizes) < 40_000

@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -524,3 +525,47 @@ async def test_concurrent_posting_reaches_every_client_contiguously_once_each(
             assert sorted(created) == card_ids, name
         if joined_at < last:
             assert seqs(await joining.events_through(last)) == contiguous(joined_at + 1, last)
+
+
+# --- robustness and limits (issue 12) ----------------------------------------------------
+
+
+async def test_resume_after_a_seq_past_any_the_database_holds_gets_a_snapshot(
+        server: Server, meeting: Meeting) -> None:
+    """30 digits is ahead of every room (SPEC §4): a snapshot, not a dropped socket."""
+    sam = meeting.join("Sam", "Council")
+    meeting.card(sam, "ask", "Before")
+    last = room_seq(meeting)
+    for after in (2**63 - 1, 2**63, 10**29):
+        async with open_stream(server, meeting.code, after=after) as stream:
+            assert (await stream.snapshot())["seq"] == last
+
+
+@pytest.fixture
+def named_server(tmp_path: Path) -> Iterator[Server]:
+    """A server that knows its public address (ASKROOM_PUBLIC_URL), as deployed."""
+    named = Server(tmp_path / "askroom.db")
+    named.env["ASKROOM_PUBLIC_URL"] = named.url
+    yield named.start()
+    named.stop()
+
+
+async def test_a_foreign_host_with_its_own_origin_is_refused_where_the_address_is_known(
+        named_server: Server) -> None:
+    """DNS rebinding: evil.example resolves to this server; its page's Origin matches the
+    Host it sends. The server knows its own name, so it refuses the handshake."""
+    with httpx.Client(base_url=named_server.url, timeout=10) as http:
+        code = Meeting.open(http).code
+    port = named_server.port
+    rebound = f"http://evil.example:{port}"
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(f"ws://evil.example:{port}/ws/rooms/{code}", sock=sock,
+                               origin=rebound, open_timeout=WAIT):  # type: ignore[arg-type]
+                pass
+    assert refused.value.response.status_code == 403
+    assert json.loads(refused.value.response.body)["code"] == "host_not_allowed"
+    # Its own name, with or without a browser's Origin, still opens the stream.
+    for options in ({}, {"origin": named_server.url}):
+        async with open_stream(named_server, code, **options) as stream:
+            assert (await stream.snapshot())["room"]["code"] == code
