@@ -685,3 +685,30 @@ def test_the_sent_line_is_in_view_after_sending_and_gone_when_the_prompt_changes
     sam.get_by_label("Message").fill("And")
     expect(sent).to_be_hidden()
     assert page_errors.errors == []
+
+
+# --- the join code on the smallest phones (issue 11, item 10) -----------------------------
+
+
+def test_the_code_placeholder_and_a_typed_code_fit_whole_at_320_px(
+        contexts: Callable[..., BrowserContext], server: Server, meeting: Meeting,
+        page_errors: PageErrors) -> None:
+    page = page_errors.watch(contexts({"width": 320, "height": 568}).new_page())
+    page.goto(f"{server.url}/")
+    code = page.get_by_label("Room code")
+    placeholder = code.get_attribute("placeholder")
+    assert placeholder and len(placeholder) == 6
+    # The placeholder is drawn as a typed code is (same spacing): what fits one fits both.
+    style = code.evaluate("""el => {
+        const field = getComputedStyle(el), hint = getComputedStyle(el, '::placeholder');
+        return [field.letterSpacing, hint.letterSpacing, field.fontSize, hint.fontSize];
+    }""")
+    assert style[0] == style[1] and style[2] == style[3], style
+    screenshot(page, "landing-320-code-placeholder")
+    for typed in (placeholder, meeting.code, "WWWWWW"):
+        code.fill(typed)
+        room = code.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert room[0] <= room[1], f"{typed!r} is cut: {room[0]} px in a {room[1]} px box"
+    screenshot(page, "landing-320-code-typed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_errors.errors == []
