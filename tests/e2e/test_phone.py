@@ -654,34 +654,39 @@ def test_a_long_prompt_shrinks_to_one_line_once_scrolled_on_a_small_phone(
 def test_the_sent_line_is_in_view_after_sending_and_gone_when_the_prompt_changes_kind(
         phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
     meeting.join("Alex", "Borough Council")
-    meeting.push(library_key="ask-for-help")
+    meeting.push(text="Tell another person here one thing they could do differently that "
+                 "would help you do your job. Name them, and say what would change.",
+                 collects="request", identity_choice=True)
     sam = phones.joined("Sam", "Work Programme")
     assert sam.viewport_size == PHONE
-    # The thumb is on Send at the bottom of the screen, as after typing a message.
-    sam.get_by_label("Message").fill("Who can lend us a room for job clubs on Fridays?")
+    sam.get_by_label("To", exact=True).fill("Alex")
+    sam.get_by_role("option", name=re.compile("^Alex")).click()
+    sam.get_by_label("Message").fill("Put a jobs adviser in the benefits office on Fridays.")
+    # The thumb is on Send at the bottom of the screen, as after scrolling down to it.
     sam.evaluate("""() => {
         const send = document.getElementById('send').getBoundingClientRect();
         window.scrollBy(0, send.bottom - window.innerHeight + 2);
     }""")
+    send_box = sam.get_by_role("button", name="Send", exact=True).bounding_box()
+    assert send_box and send_box["y"] + send_box["height"] > PHONE["height"] - 10, (
+        f"Send is at {send_box}: not at the bottom of the screen, so this checks nothing")
     sam.get_by_role("button", name="Send", exact=True).click()
     sent = sam.locator("#sent")
-    expect(sent).to_have_text("Asked the room")
+    expect(sent).to_have_text("Sent to Alex")
     box = sent.bounding_box()
     assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
         f"the confirmation is at {box}, outside the {PHONE['height']} px screen")
     shot(sam, "phone-360-sent-in-view")
 
-    meeting.push(library_key="do-differently")
-    expect(sam.get_by_role("heading", name="Ask someone to do something differently")
-           ).to_be_visible()
+    # Another prompt, another kind: the last confirmation goes.
+    meeting.push(library_key="ask-for-help")
+    expect(sam.get_by_role("heading", name="Ask the room for help")).to_be_visible()
     expect(sent).to_have_text("")
     expect(sent).to_be_hidden()
 
     # New words clear it too.
-    sam.get_by_label("To", exact=True).fill("Alex")
-    sam.get_by_role("option", name=re.compile("^Alex")).click()
-    send(sam, "Put a jobs adviser in the benefits office.")
-    expect(sent).to_have_text("Sent to Alex")
+    send(sam, "Who can lend us a room for job clubs?")
+    expect(sent).to_have_text("Asked the room")
     sam.get_by_label("Message").fill("And")
     expect(sent).to_be_hidden()
     assert page_errors.errors == []
