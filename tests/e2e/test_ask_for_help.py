@@ -105,6 +105,7 @@ def test_the_room_offers_help_from_the_phones_under_the_ask_prompt_alone(
         reply = phone.get_by_label("In reply to")
         expect(reply).to_have_value(str(ask_id))
         expect(reply.locator("option:checked")).to_have_text(re.compile(r"^Ask from Priya: "))
+        expect(phone.locator("#reply-quote")).to_have_text(ask)  # the option is cut short
         expect(phone.get_by_label("Message")).to_be_focused()
         if phone is jo:
             settle(jo)

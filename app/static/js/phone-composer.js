@@ -46,6 +46,7 @@ export function createComposer({ onSend }) {
     form: $("compose-form"), toField: $("to-field"), to: $("to-input"), toList: $("to-options"),
     toError: $("to-error"), toHint: $("to-hint"), replyField: $("reply-field"),
     reply: $("reply-select"), replyLabel: $("reply-label"), replyNone: $("reply-none"),
+    replyQuote: $("reply-quote"),
     back: $("offer-back"), message: $("message"), count: $("message-count"),
     messageError: $("message-error"), sent: $("sent"),
     identity: $("identity-field"), namedExample: $("identity-named-example"),
@@ -273,9 +274,17 @@ export function createComposer({ onSend }) {
     if (box.top < top || box.bottom > window.innerHeight) els.sent.scrollIntoView({ block: "nearest" });
   }
 
+  /** The ask the offer answers, whole, under the list (whose option is cut short). */
+  function quoteReply() {
+    const parent = els.reply.value ? store.cards.get(Number(els.reply.value)) : null;
+    els.replyQuote.hidden = !parent;
+    els.replyQuote.textContent = parent ? parent.text : "";
+  }
+
   els.reply.addEventListener("change", () => {
     replyChosen = true;
     clearSent();
+    quoteReply();
   });
   els.back.addEventListener("click", () => {
     replying = false;
@@ -395,6 +404,7 @@ export function createComposer({ onSend }) {
       else replyChosen = false;  // what they chose left the room (hidden, withdrawn)
     }
     if (!replyChosen && spotlit) els.reply.value = String(spotlit.id);
+    quoteReply();
   }
 
   /** Bring the form in line with the prompt and the room. */
@@ -462,6 +472,7 @@ export function createComposer({ onSend }) {
       if ([...els.reply.options].some((o) => o.value === String(cardId))) {
         els.reply.value = String(cardId);
         replyChosen = true;
+        quoteReply();
       }
       els.section.scrollIntoView({ block: "start" });
       els.message.focus({ preventScroll: true });
