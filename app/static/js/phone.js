@@ -395,12 +395,13 @@ function renderJoined() {
   composer.update(store, me, own.authored);
   $("offline-note").hidden = connection !== "offline";
   // Others' asks, to offer help on: wherever an offer in reply makes sense, and only
-  // while one can be sent (an open room).
-  const offering = open && OFFERS_IN_REPLY.has(store.prompt ? store.prompt.collects : "any");
-  $("room-asks").hidden = !offering;
+  // while one can be sent (an open room). Empty, the list shows only under an ask prompt.
+  const collects = store.prompt ? store.prompt.collects : "any";
+  const asks = open && OFFERS_IN_REPLY.has(collects) ? roomAsks(store, me, own.authored) : [];
+  $("room-asks").hidden = !open || !OFFERS_IN_REPLY.has(collects) || (!asks.length && collects !== "ask");
   const { unanswered, commitments } = lists.render({
     me, own, state: roomState, pending: outbox.items(), refused, lastFailure: outbox.lastFailure,
-    ready: snapshotSeen && mineLoaded, room: store, asks: offering ? roomAsks(store, me, own.authored) : [],
+    ready: snapshotSeen && mineLoaded, room: store, asks,
   });
   keepLink.show(commitments > 0);
   const jump = $("asked-jump");
