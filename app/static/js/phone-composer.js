@@ -6,8 +6,8 @@
 // their name. The "sent" line sits under Send and is kept in view: it is cleared as soon
 // as the form changes (another prompt, another kind, new words), so it never goes stale.
 
-import { h, orgChip, personName, KIND_LABEL } from "./dom.js";
-import { nothingToReplyTo, offerTargets } from "./phone-asks.js";
+import { h, orgChip, personName } from "./dom.js";
+import { createReplyPicker } from "./phone-reply.js";
 
 export const KIND_TABS = [
   { kind: "request", icon: "→", label: "Ask someone to do something differently" },
@@ -28,11 +28,6 @@ function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
-function shorten(text, max) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 /**
  * Wire the composer already in the page.
  * @param {object} options
@@ -45,8 +40,6 @@ export function createComposer({ onSend }) {
     section: $("composer"), heading: $("composer-heading"), tabs: $("kind-tabs"),
     form: $("compose-form"), toField: $("to-field"), to: $("to-input"), toList: $("to-options"),
     toError: $("to-error"), toHint: $("to-hint"), replyField: $("reply-field"),
-    reply: $("reply-select"), replyLabel: $("reply-label"), replyNone: $("reply-none"),
-    replyQuote: $("reply-quote"),
     back: $("offer-back"), message: $("message"), count: $("message-count"),
     messageError: $("message-error"), sent: $("sent"),
     identity: $("identity-field"), namedExample: $("identity-named-example"),
@@ -60,12 +53,10 @@ export function createComposer({ onSend }) {
   let promptId = null;      // the prompt the form was fitted to
   let chosenKind = "request";
   let replying = false;     // Offer help under a prompt that collects something else
-  let replyChosen = false;  // the person picked In reply to: the spotlight no longer moves it
   let target = null;        // {participant} | {organisation}
   let options = [];         // the combobox's current matches
   let active = -1;          // index of the highlighted option
   let shownSignature = "";  // listSignature() of what the open list shows
-  let replySignature = "";
 
   const kind = () => {
     if (replying) return "offer";
@@ -274,18 +265,7 @@ export function createComposer({ onSend }) {
     if (box.top < top || box.bottom > window.innerHeight) els.sent.scrollIntoView({ block: "nearest" });
   }
 
-  /** The ask the offer answers, whole, under the list (whose option is cut short). */
-  function quoteReply() {
-    const parent = els.reply.value ? store.cards.get(Number(els.reply.value)) : null;
-    els.replyQuote.hidden = !parent;
-    els.replyQuote.textContent = parent ? parent.text : "";
-  }
-
-  els.reply.addEventListener("change", () => {
-    replyChosen = true;
-    clearSent();
-    quoteReply();
-  });
+  const reply = createReplyPicker({ onChange: clearSent });
   els.back.addEventListener("click", () => {
     replying = false;
     clearErrors();
@@ -358,7 +338,7 @@ export function createComposer({ onSend }) {
       return;
     }
     let replyTo = null;
-    if (k === "offer" && els.reply.value) replyTo = Number(els.reply.value);
+    if (k === "offer") replyTo = reply.value();
     const parent = replyTo ? store.cards.get(replyTo) : null;
     let summary;
     if (k === "request") summary = `To ${chosen.participant ? chosen.participant.name : chosen.organisation}`;
@@ -369,8 +349,7 @@ export function createComposer({ onSend }) {
     // One offer per tap of Offer help: the form goes back to what the prompt collects,
     // and the next offer starts from the spotlight again, not from the last ask by habit.
     replying = false;
-    replyChosen = false;
-    els.reply.value = "";
+    reply.reset();
     // The next request is usually to someone else: never send it to the last one by habit.
     target = null;
     els.to.value = "";
@@ -382,30 +361,6 @@ export function createComposer({ onSend }) {
   });
 
   // --- refresh from the room ----------------------------------------------------------
-
-  /** The asks an offer may answer, the spotlighted one chosen unless the person chose;
-   * never an empty list: with nothing to answer, a sentence says why. */
-  function refreshReplies() {
-    const open = offerTargets(store, me, authored);
-    const spotlit = open.find((c) => c.spotlight);
-    els.reply.hidden = open.length === 0;
-    els.replyLabel.hidden = open.length === 0;
-    els.replyNone.hidden = open.length > 0;
-    if (!open.length) els.replyNone.textContent = nothingToReplyTo(store, authored);
-    const signature = open.map((c) => `${c.id}:${c.seq}`).join(",");
-    if (signature !== replySignature) {
-      replySignature = signature;
-      const keep = els.reply.value;
-      els.reply.replaceChildren(
-        h("option", { attrs: { value: "" }, text: "Nothing — a general offer" }),
-        ...open.map((c) => h("option", { attrs: { value: String(c.id) },
-          text: `${KIND_LABEL[c.kind]} from ${personName(c.author)}: ${shorten(c.text, 70)}` })));
-      if ([...els.reply.options].some((o) => o.value === keep)) els.reply.value = keep;
-      else replyChosen = false;  // what they chose left the room (hidden, withdrawn)
-    }
-    if (!replyChosen && spotlit) els.reply.value = String(spotlit.id);
-    quoteReply();
-  }
 
   /** Bring the form in line with the prompt and the room. */
   function refresh() {
@@ -429,7 +384,7 @@ export function createComposer({ onSend }) {
     } else {
       closeList();
     }
-    if (k === "offer") refreshReplies();
+    if (k === "offer") reply.refresh(store, me, authored);
     refreshIdentity();
     els.message.placeholder = {
       request: "What could they do differently that would help you?",
@@ -452,7 +407,7 @@ export function createComposer({ onSend }) {
         // Another prompt: another form. What was confirmed for the last one goes.
         if (nextPrompt !== promptId) {
           replying = false;
-          replyChosen = false;
+          reply.reset();
         }
         collects = nextCollects;
         promptId = nextPrompt;
@@ -469,11 +424,7 @@ export function createComposer({ onSend }) {
       clearErrors();
       clearSent();
       refresh();
-      if ([...els.reply.options].some((o) => o.value === String(cardId))) {
-        els.reply.value = String(cardId);
-        replyChosen = true;
-        quoteReply();
-      }
+      reply.choose(cardId);
       els.section.scrollIntoView({ block: "start" });
       els.message.focus({ preventScroll: true });
     },
