@@ -321,8 +321,9 @@ def test_county_partnership_board_asks_the_room_for_help(
     m.record_delay("ask", priya, board, ask_id)
     expect(section(priya, "My asks").get_by_text("No offers yet.")).to_be_visible()
 
-    # The phone composes only what the current prompt collects (here: asks), so the
-    # facilitator pushes the Offers structure for the room to answer the ask.
+    # Offers in reply can come straight from the ask prompt (tests/e2e/test_ask_for_help.py
+    # plays that); here the facilitator follows with the Offers structure, as its guidance
+    # suggests, and the offers still go in reply to the ask.
     push(console, OFFERS)
     offers = {
         jo: "We will send volunteers to A&E to accompany people home at night.",

@@ -335,7 +335,10 @@ def test_the_kind_tabs_follow_an_open_prompt(
     meeting.push(text="What could you offer others here?", collects="offer")
     expect(tabs).to_be_hidden()
     expect(sam.get_by_role("heading", name="Offer help")).to_be_visible()
-    expect(sam.get_by_label("In reply to")).to_be_visible()
+    # Nothing to reply to (only his own request is open): a sentence says so, never an
+    # empty list (issue 11, item 1 changed this from an In reply to of one "general offer").
+    expect(sam.locator("#reply-field")).to_contain_text("Your own asks can't be offered against")
+    expect(sam.get_by_label("In reply to")).to_be_hidden()
     assert page_errors.errors == []
 
 
@@ -589,4 +592,128 @@ def test_dark_theme_follows_the_phone_setting(
     settle(page)
     assert_accessible(page, "the phone in the dark theme")
     shot(page, "phone-dark")
+    assert page_errors.errors == []
+
+
+# --- the pinned prompt and the "sent" line (issue 11, items 5 and 6) ----------------------
+
+
+def pinned_box(page: Page) -> dict[str, float] | None:
+    """The box of whatever holds the prompt at the top of the screen, if anything does."""
+    return page.evaluate("""() => {
+        const el = document.elementFromPoint(window.innerWidth / 2, 4);
+        const pinned = el && el.closest('#prompt, #prompt-bar');
+        if (!pinned) return null;
+        const r = pinned.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, height: r.height};
+    }""")
+
+
+def test_a_long_prompt_shrinks_to_one_line_once_scrolled_on_a_small_phone(
+        phones: Phones, meeting: Meeting, http: httpx.Client, page_errors: PageErrors) -> None:
+    small = {"width": 320, "height": 568}
+    longest = max(http.get("/api/prompts").json(), key=lambda p: len(p["text"]))
+    meeting.push(library_key=longest["key"])
+    page = phones.open(small)
+    join(page, "Sam", "Work Programme")
+    sam_id = person_named(meeting, "Sam")["id"]
+    for name in ("Alex", "Jo", "Priya"):
+        asker = meeting.join(name, "Borough Council")
+        meeting.card(asker, "request", f"{name} asks: bring the caseload figures next time.",
+                     to_participant_id=sam_id)
+    asked = section(page, "Asked of me").locator(".ph-list > .card")
+    expect(asked).to_have_count(3)
+    expect(page.locator("#prompt-text")).to_have_text(longest["text"])
+    shot(page, "phone-320-prompt-in-place")
+
+    for index in range(3):
+        asked.nth(index).evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        box = until(lambda: pinned_box(page), "the pinned prompt")
+        assert box["height"] <= 0.15 * small["height"], (
+            f"the pinned prompt takes {box['height']:.0f} of {small['height']} px")
+        head = asked.nth(index).locator(".card-head").bounding_box()
+        assert head and head["y"] >= box["bottom"], (
+            f"card {index + 1}'s header ({head}) is under the pinned prompt ({box})")
+    expect(page.locator("#prompt-bar")).to_contain_text(longest["text"])
+    shot(page, "phone-320-prompt-pinned")
+
+    # The whole prompt is one tap away, and back to one line.
+    page.get_by_role("button", name="Show all").click()
+    expect(page.get_by_role("button", name="Show less")).to_have_attribute(
+        "aria-expanded", "true")
+    shot(page, "phone-320-prompt-pinned-open")
+    page.get_by_role("button", name="Show less").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator("#prompt-bar")).to_be_hidden()
+    settle(page)
+    assert_accessible(page, "the phone with its prompt in place")
+    assert page_errors.errors == []
+
+
+def test_the_sent_line_is_in_view_after_sending_and_gone_when_the_prompt_changes_kind(
+        phones: Phones, meeting: Meeting, page_errors: PageErrors) -> None:
+    meeting.join("Alex", "Borough Council")
+    meeting.push(text="Tell another person here one thing they could do differently that "
+                 "would help you do your job. Name them, and say what would change.",
+                 collects="request", identity_choice=True)
+    sam = phones.joined("Sam", "Work Programme")
+    assert sam.viewport_size == PHONE
+    sam.get_by_label("To", exact=True).fill("Alex")
+    sam.get_by_role("option", name=re.compile("^Alex")).click()
+    sam.get_by_label("Message").fill("Put a jobs adviser in the benefits office on Fridays.")
+    # The thumb is on Send at the bottom of the screen, as after scrolling down to it.
+    sam.evaluate("""() => {
+        const send = document.getElementById('send').getBoundingClientRect();
+        window.scrollBy(0, send.bottom - window.innerHeight + 2);
+    }""")
+    send_box = sam.get_by_role("button", name="Send", exact=True).bounding_box()
+    assert send_box and send_box["y"] + send_box["height"] > PHONE["height"] - 10, (
+        f"Send is at {send_box}: not at the bottom of the screen, so this checks nothing")
+    sam.get_by_role("button", name="Send", exact=True).click()
+    sent = sam.locator("#sent")
+    expect(sent).to_have_text("Sent to Alex")
+    box = sent.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
+        f"the confirmation is at {box}, outside the {PHONE['height']} px screen")
+    shot(sam, "phone-360-sent-in-view")
+
+    # Another prompt, another kind: the last confirmation goes.
+    meeting.push(library_key="ask-for-help")
+    expect(sam.get_by_role("heading", name="Ask the room for help")).to_be_visible()
+    expect(sent).to_have_text("")
+    expect(sent).to_be_hidden()
+
+    # New words clear it too.
+    send(sam, "Who can lend us a room for job clubs?")
+    expect(sent).to_have_text("Asked the room")
+    sam.get_by_label("Message").fill("And")
+    expect(sent).to_be_hidden()
+    assert page_errors.errors == []
+
+
+# --- the join code on the smallest phones (issue 11, item 10) -----------------------------
+
+
+def test_the_code_placeholder_and_a_typed_code_fit_whole_at_320_px(
+        contexts: Callable[..., BrowserContext], server: Server, meeting: Meeting,
+        page_errors: PageErrors) -> None:
+    page = page_errors.watch(contexts({"width": 320, "height": 568}).new_page())
+    page.goto(f"{server.url}/")
+    code = page.get_by_label("Room code")
+    placeholder = code.get_attribute("placeholder")
+    assert placeholder and len(placeholder) == 6
+    # The placeholder is drawn as a typed code is (same spacing): what fits one fits both.
+    style = code.evaluate("""el => {
+        const field = getComputedStyle(el), hint = getComputedStyle(el, '::placeholder');
+        return [field.letterSpacing, hint.letterSpacing, field.fontSize, hint.fontSize];
+    }""")
+    assert style[0] == style[1] and style[2] == style[3], style
+    screenshot(page, "landing-320-code-placeholder")
+    for typed in (placeholder, meeting.code, "WWWWWW"):
+        code.fill(typed)
+        room = code.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert room[0] <= room[1], f"{typed!r} is cut: {room[0]} px in a {room[1]} px box"
+    screenshot(page, "landing-320-code-typed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page_errors.errors == []

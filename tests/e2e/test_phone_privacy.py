@@ -100,7 +100,7 @@ def test_an_anonymous_ask_and_an_organisation_only_offer_never_show_the_names(
     expect(choice.get_by_label("Anonymous to the room")).to_be_checked()
 
     # Priya offers help in reply, shown by her organisation only.
-    priya.get_by_role("button", name="Offer help").click()
+    priya.locator("#kind-tabs").get_by_role("button", name="Offer help").click()
     reply_to = priya.get_by_label("In reply to")
     option = reply_to.locator("option", has_text="Frail people")
     expect(option).to_have_text(re.compile(r"^Ask from someone: Frail people"))

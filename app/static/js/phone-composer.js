@@ -1,9 +1,13 @@
 // The phone's composer: what the current prompt collects decides the form. A request
 // needs a target (a person or a whole organisation, chosen in an accessible combobox);
-// an offer may answer an open ask or request; an ask goes to the whole room. Where the
-// prompt allows it, the author chooses how the room sees their name.
+// an offer may answer an open ask or request; an ask goes to the whole room. *Offer help*
+// on an ask in the room turns the composer into an offer in reply to it, whatever the
+// prompt collects. Where the prompt allows it, the author chooses how the room sees
+// their name. The "sent" line sits under Send and is kept in view: it is cleared as soon
+// as the form changes (another prompt, another kind, new words), so it never goes stale.
 
-import { h, orgChip, personName, KIND_LABEL } from "./dom.js";
+import { h, orgChip, personName } from "./dom.js";
+import { createReplyPicker } from "./phone-reply.js";
 
 export const KIND_TABS = [
   { kind: "request", icon: "→", label: "Ask someone to do something differently" },
@@ -24,11 +28,6 @@ function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
-function shorten(text, max) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 /**
  * Wire the composer already in the page.
  * @param {object} options
@@ -41,7 +40,7 @@ export function createComposer({ onSend }) {
     section: $("composer"), heading: $("composer-heading"), tabs: $("kind-tabs"),
     form: $("compose-form"), toField: $("to-field"), to: $("to-input"), toList: $("to-options"),
     toError: $("to-error"), toHint: $("to-hint"), replyField: $("reply-field"),
-    reply: $("reply-select"), message: $("message"), count: $("message-count"),
+    back: $("offer-back"), message: $("message"), count: $("message-count"),
     messageError: $("message-error"), sent: $("sent"),
     identity: $("identity-field"), namedExample: $("identity-named-example"),
     orgExample: $("identity-org-example"),
@@ -51,21 +50,25 @@ export function createComposer({ onSend }) {
   let authored = new Set();  // my own cards, anonymous ones too: never offered as "in reply to"
   let identityPrompt = null;  // the prompt the identity choice was made under
   let collects = "any";
+  let promptId = null;      // the prompt the form was fitted to
   let chosenKind = "request";
+  let replying = false;     // Offer help under a prompt that collects something else
   let target = null;        // {participant} | {organisation}
   let options = [];         // the combobox's current matches
   let active = -1;          // index of the highlighted option
   let shownSignature = "";  // listSignature() of what the open list shows
-  let replySignature = "";
 
-  const kind = () => (collects === "any" ? chosenKind : collects);
+  const kind = () => {
+    if (replying) return "offer";
+    return collects === "any" ? chosenKind : collects;
+  };
 
   // --- kind tabs ----------------------------------------------------------------------
 
   const tabButtons = KIND_TABS.map((tab) => h("button", {
     class: `ph-kind ph-kind-${tab.kind}`, attrs: { type: "button", "aria-pressed": "false" },
     dataset: { kind: tab.kind },
-    on: { click: () => { chosenKind = tab.kind; clearErrors(); refresh(); } },
+    on: { click: () => { chosenKind = tab.kind; clearErrors(); clearSent(); refresh(); } },
   }, h("span", { class: `ph-kind-icon kind-icon-${tab.kind}`, attrs: { "aria-hidden": "true" }, text: tab.icon }),
   h("span", { text: tab.label })));
   els.tabs.append(...tabButtons);
@@ -187,6 +190,7 @@ export function createComposer({ onSend }) {
   }
 
   els.to.addEventListener("input", () => {
+    clearSent();
     target = null;
     delete els.to.dataset.chosen;
     active = 0;
@@ -236,7 +240,7 @@ export function createComposer({ onSend }) {
   }
   els.message.addEventListener("input", () => {
     updateCount();
-    if (els.sent.textContent && !els.sent.classList.contains("is-error")) els.sent.textContent = "";
+    clearSent();
     if (els.message.value.trim()) setError(els.message, els.messageError, "");
   });
 
@@ -246,6 +250,29 @@ export function createComposer({ onSend }) {
     if (message) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
   }
+
+  /** A confirmation belongs to the form it was given for; a refusal stays (its words are
+   * back in the box) until the person sends again. */
+  function clearSent() {
+    if (!els.sent.classList.contains("is-error")) els.sent.textContent = "";
+  }
+
+  /** Keep the confirmation where the thumb is: in view right after Send, below the
+   * pinned prompt (scroll-padding) and above the bottom of the screen. */
+  function revealSent() {
+    const box = els.sent.getBoundingClientRect();
+    const top = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+    if (box.top < top || box.bottom > window.innerHeight) els.sent.scrollIntoView({ block: "nearest" });
+  }
+
+  const reply = createReplyPicker({ onChange: clearSent });
+  els.back.addEventListener("click", () => {
+    replying = false;
+    clearErrors();
+    clearSent();
+    refresh();
+    els.message.focus();
+  });
 
   function clearErrors() {
     setError(els.to, els.toError, "");
@@ -311,7 +338,7 @@ export function createComposer({ onSend }) {
       return;
     }
     let replyTo = null;
-    if (k === "offer" && els.reply.value) replyTo = Number(els.reply.value);
+    if (k === "offer") replyTo = reply.value();
     const parent = replyTo ? store.cards.get(replyTo) : null;
     let summary;
     if (k === "request") summary = `To ${chosen.participant ? chosen.participant.name : chosen.organisation}`;
@@ -319,31 +346,21 @@ export function createComposer({ onSend }) {
     else summary = parent ? `Offer to ${personName(parent.author)}` : "Offer to the room";
     onSend({ kind: k, text, target: chosen, replyTo, identity: chosenIdentity(), summary });
     els.message.value = "";
+    // One offer per tap of Offer help: the form goes back to what the prompt collects,
+    // and the next offer starts from the spotlight again, not from the last ask by habit.
+    replying = false;
+    reply.reset();
     // The next request is usually to someone else: never send it to the last one by habit.
     target = null;
     els.to.value = "";
     delete els.to.dataset.chosen;
     updateCount();
     clearErrors();
+    refresh();
+    revealSent();
   });
 
   // --- refresh from the room ----------------------------------------------------------
-
-  function refreshReplies() {
-    const open = [...store.visibleCards()]
-      .filter((c) => (c.kind === "ask" || (c.kind === "request" && c.status === "open"))
-        && !authored.has(c.id) && (!me || !c.author || c.author.id !== me.id))
-      .reverse();  // newest first: the ask just made in the room is the likely one
-    const signature = open.map((c) => `${c.id}:${c.seq}`).join(",");
-    if (signature === replySignature) return;
-    replySignature = signature;
-    const keep = els.reply.value;
-    els.reply.replaceChildren(
-      h("option", { attrs: { value: "" }, text: "Nothing — a general offer" }),
-      ...open.map((c) => h("option", { attrs: { value: String(c.id) },
-        text: `${KIND_LABEL[c.kind]} from ${personName(c.author)}: ${shorten(c.text, 70)}` })));
-    if ([...els.reply.options].some((o) => o.value === keep)) els.reply.value = keep;
-  }
 
   /** Bring the form in line with the prompt and the room. */
   function refresh() {
@@ -357,6 +374,7 @@ export function createComposer({ onSend }) {
     els.section.dataset.collects = collects;
     els.toField.hidden = k !== "request";
     els.replyField.hidden = k !== "offer";
+    els.back.hidden = !replying;
     if (k === "request") {
       const others = [...store.participants.values()].filter((p) => !me || p.id !== me.id).length;
       els.toHint.textContent = others
@@ -366,7 +384,7 @@ export function createComposer({ onSend }) {
     } else {
       closeList();
     }
-    if (k === "offer") refreshReplies();
+    if (k === "offer") reply.refresh(store, me, authored);
     refreshIdentity();
     els.message.placeholder = {
       request: "What could they do differently that would help you?",
@@ -384,12 +402,31 @@ export function createComposer({ onSend }) {
       me = nextMe;
       authored = mine;
       const nextCollects = store.prompt ? store.prompt.collects : "any";
-      if (nextCollects !== collects) {
+      const nextPrompt = store.prompt ? store.prompt.id : null;
+      if (nextCollects !== collects || nextPrompt !== promptId) {
+        // Another prompt: another form. What was confirmed for the last one goes.
+        if (nextPrompt !== promptId) {
+          replying = false;
+          reply.reset();
+        }
         collects = nextCollects;
+        promptId = nextPrompt;
         clearErrors();
+        clearSent();
       }
       if (target && target.participant && !store.participants.has(target.participant.id)) target = null;
       refresh();
+    },
+    /** Offer help on this ask: an offer in reply to it, whatever the prompt collects. */
+    offerTo(cardId) {
+      if (collects === "any") chosenKind = "offer";
+      else if (collects !== "offer") replying = true;
+      clearErrors();
+      clearSent();
+      refresh();
+      reply.choose(cardId);
+      els.section.scrollIntoView({ block: "start" });
+      els.message.focus({ preventScroll: true });
     },
     /** Show a short confirmation (or a problem) under the Send button. */
     confirm(message, { error = false } = {}) {

@@ -1,5 +1,5 @@
-// The phone's lists below the composer: Waiting to send, Asked of me, My asks, My offers,
-// My commitments. They draw my own side of the room (phone-mine.js: /mine merged with the
+// The phone's lists below the composer: Asks in the room (others' asks, each with Offer
+// help), Waiting to send, Asked of me, My asks, My offers, My commitments. They draw my own side of the room (phone-mine.js: /mine merged with the
 // live store), which knows my anonymous cards and my held answers. Each card keeps its
 // element while nothing about it changes, so a note being typed or a focused button
 // survives the room's other events.
@@ -40,7 +40,8 @@ export function shownAs(card) {
 
 /**
  * @param {object} actions  reply(card, answer, note), accept(offer), withdraw(card),
- *   progress(card, value): each → Promise<string|null> (an error sentence, or null)
+ *   progress(card, value): each → Promise<string|null> (an error sentence, or null);
+ *   offerHelp(card): open the composer on an offer in reply to that ask
  */
 export function createLists(actions) {
   const ui = new Map();      // card id → {changing, confirm, error, version}
@@ -191,6 +192,21 @@ export function createLists(actions) {
     h("div", { class: "ph-card-ui" }, ...ui),
   ] });
 
+  /** Someone else's ask, as the room sees it (an anonymous one without its author). */
+  function roomAskItem(card) {
+    const offers = ctx.room.offersTo(card.id);
+    const mine = offers.filter((o) => ctx.own.authored.has(o.id)).length;
+    let words = offers.length === 1 ? "1 offer so far" : `${offers.length} offers so far`;
+    if (!offers.length) words = "No offers yet";
+    if (mine) words += mine === 1 ? ", one of them yours" : `, ${mine} of them yours`;
+    return renderCard(card, { actions: [h("div", { class: "ph-card-ui" },
+      card.spotlight ? h("p", { class: "ph-spotlight" },
+        h("span", { attrs: { "aria-hidden": "true" }, text: "★ " }), "In the spotlight now") : null,
+      h("p", { class: "ph-muted", text: `${words}.` }),
+      btn("Offer help", { class: "btn-primary ph-offer-help", focus: "offer-help",
+        onClick: () => actions.offerHelp(card) }))] });
+  }
+
   function askedItem(card) {
     return draw(card, [answerControls(card), errorLine(card.id)]);
   }
@@ -333,8 +349,9 @@ export function createLists(actions) {
   }
 
   /**
-   * Draw every section from the context {me, own, state, pending, refused, lastFailure}:
-   * `own` is my side of the room (phone-mine.js view(): get(id), cards, authored).
+   * Draw every section from the context {me, own, state, pending, refused, lastFailure,
+   * room, asks}: `own` is my side of the room (phone-mine.js view(): get(id), cards,
+   * authored); `room` the public store, `asks` the others' asks to list (phone-asks.js).
    * Returns {unanswered, commitments}: counts the page shows elsewhere.
    */
   function render(next) {
@@ -357,6 +374,9 @@ export function createLists(actions) {
         build: () => pendingItem(item),
       })),
     ]);
+
+    section("room-asks", ctx.asks, roomAskItem, (card) => ctx.room.offersTo(card.id)
+      .map((o) => `${o.id}${own.authored.has(o.id) ? "m" : ""}`).join(","));
 
     const asked = cards.filter((c) => isAskedOfMe(c, me));
     const unanswered = asked.filter((c) => c.status === "open");

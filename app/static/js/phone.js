@@ -1,5 +1,6 @@
 // The participant's phone (SPEC §5, DESIGN "Phone"): join, then the current prompt, a
-// composer fitted to it, and the short lists of what is asked of me, my asks and my
+// composer fitted to it, the room's asks to offer help on (under a prompt where offers in
+// reply make sense), and the short lists of what is asked of me, my asks and my
 // commitments. One live connection keeps a RoomStore (the room as everyone sees it)
 // current; GET /mine adds my own side, which the room may not see (phone-mine.js).
 // Every change re-renders, and the lists keep the elements of cards that did not change.
@@ -14,6 +15,7 @@ import { STATE_NOTICE, notice } from "./phone-notices.js";
 import { Device, wireKeepLink, wireLeaving } from "./phone-me.js";
 import { liveRoom } from "./phone-live.js";
 import { createPromptView } from "./phone-prompt.js";
+import { OFFERS_IN_REPLY, roomAsks } from "./phone-asks.js";
 
 const CONNECTION_WORDS = {
   connecting: "Connecting…",
@@ -143,6 +145,7 @@ const lists = createLists({
   accept: (offer) => act(`cards/${offer.id}/accept`),
   withdraw: (card) => act(`cards/${card.id}/withdraw`),
   progress: (card, progress) => act(`cards/${card.id}/progress`, { progress }),
+  offerHelp: (card) => composer.offerTo(card.id),
   dismiss(clientId) {
     refused = refused.filter((item) => item.client_id !== clientId);
     scheduleRender();
@@ -391,9 +394,14 @@ function renderJoined() {
   $("composer").hidden = !open;
   composer.update(store, me, own.authored);
   $("offline-note").hidden = connection !== "offline";
+  // Others' asks, to offer help on: wherever an offer in reply makes sense, and only
+  // while one can be sent (an open room). Empty, the list shows only under an ask prompt.
+  const collects = store.prompt ? store.prompt.collects : "any";
+  const asks = open && OFFERS_IN_REPLY.has(collects) ? roomAsks(store, me, own.authored) : [];
+  $("room-asks").hidden = !open || !OFFERS_IN_REPLY.has(collects) || (!asks.length && collects !== "ask");
   const { unanswered, commitments } = lists.render({
     me, own, state: roomState, pending: outbox.items(), refused, lastFailure: outbox.lastFailure,
-    ready: snapshotSeen && mineLoaded,
+    ready: snapshotSeen && mineLoaded, room: store, asks,
   });
   keepLink.show(commitments > 0);
   const jump = $("asked-jump");
