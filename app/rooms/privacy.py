@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
-from app.db import read_session, write_session
+from app.db import checkpoint, is_sqlite, read_session, write_session
 from app.rooms import rules, views
 from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.rules import Emit
@@ -50,17 +50,22 @@ class PrivacyCommands:
             assert me is not None
             emits = rules.leave(me)
             if emits:
-                _erase_name(s, room, me)
+                naming = _cards_naming(s, room, me)
+                _erase_name(s, room, me, naming)
                 # The cards they wrote unnamed go to staff only, in one event however many
                 # there are: a public event per card would point the room at which cards
                 # were theirs.
-                naming = _cards_naming(s, room, me)
                 unnamed = tuple(c for c in naming
                                 if c.author_id == me.id and c.identity != "named")
                 emits += [Emit("card.updated", card) for card in naming if card not in unnamed]
-                emits.append(Emit("cards.renamed", subjects=unnamed))
+                emits.append(Emit("cards.renamed", me, subjects=unnamed))
             return (lambda: views.person(me)), emits
-        return self._command(code, token, ("participant",), apply)
+        outcome = self._command(code, token, ("participant",), apply)
+        if outcome.events and is_sqlite(self.engine):
+            # The old pages, name and all, would otherwise stay in SQLite's log (-wal)
+            # until it is overwritten: erasure is on disk too (secure_delete, db.py).
+            checkpoint(self.engine, "TRUNCATE")
+        return outcome
 
     def delete_room(self: RoomService, code: str, token: str | None) -> str:
         """Delete the room and everything in it, now. Returns its code."""
@@ -98,10 +103,17 @@ def _cards_naming(s: Session, room: Room, person: Participant) -> list[Card]:
         col(Card.id).in_(answered))).order_by(col(Card.id))))
 
 
-def _erase_name(s: Session, room: Room, person: Participant) -> None:
-    """Rewrite the stored events, so no replay or export carries the old name."""
+def _erase_name(s: Session, room: Room, person: Participant, naming: list[Card]) -> None:
+    """Rewrite the stored events, so no replay or export carries the old name. Only the
+    events that can name them are read, by index: those about them (participant.*), those
+    of the cards that name them (`naming`), and the staff-only cards.renamed of anyone
+    who left with an unnamed card among those. The work grows with what names them, not
+    with the room's history."""
     replacement = views.person(person)
-    for event in s.exec(select(Event).where(Event.room_id == room.id)):
+    leavers = {c.author_id for c in naming if c.identity != "named"} | {person.id}
+    about = or_(col(Event.participant_id).in_(leavers),
+                col(Event.card_id).in_([c.id for c in naming]))
+    for event in s.exec(select(Event).where(Event.room_id == room.id, about)):
         data = orjson.loads(event.data)
         if _replace_person(data, person.id, replacement):  # type: ignore[arg-type]
             event.data = orjson.dumps(data).decode()

@@ -299,10 +299,11 @@ def post_card(
                               "Only an offer can reply to a card.")
             if reply_to is None:
                 raise Refusal("invalid", "unknown_card", "There is no such card in this room.")
+            # Withdrawn first: a card off the board must not tell its kind.
+            _ensure_not_withdrawn(reply_to)
             if reply_to.kind not in ("ask", "request"):
                 raise Refusal("invalid", "reply_to_not_ask_or_request",
                               "An offer can answer an ask or a request, not another offer.")
-            _ensure_not_withdrawn(reply_to)
             card.reply_to = reply_to.id
         card.self_commit = kind == "offer" and current is not None and current.self_commit
     return card, [Emit("card.created", card)]
@@ -377,6 +378,16 @@ def commitment_owner_id(card: Card, latest: Reply | None) -> int | None:
     if card.kind == "offer" and (card.status == "accepted" or card.self_commit):
         return card.author_id
     return None
+
+
+def known_owner_id(card: Card, latest: Reply | None, *, to: Participant) -> int | None:
+    """The commitment's owner as this participant may know it. A held answer is nobody's
+    commitment yet, but for the one who gave it: until the reveal, everyone else gets the
+    same answer whatever was said."""
+    if card.kind == "request" and not card.answer_revealed and (
+            latest is None or latest.by_id != to.id):
+        return None
+    return commitment_owner_id(card, latest)
 
 
 def beneficiary_id(card: Card, answered: Card | None) -> int | None:
