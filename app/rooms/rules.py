@@ -380,16 +380,6 @@ def commitment_owner_id(card: Card, latest: Reply | None) -> int | None:
     return None
 
 
-def known_owner_id(card: Card, latest: Reply | None, *, to: Participant) -> int | None:
-    """The commitment's owner as this participant may know it. A held answer is nobody's
-    commitment yet, but for the one who gave it: until the reveal, everyone else gets the
-    same answer whatever was said."""
-    if card.kind == "request" and not card.answer_revealed and (
-            latest is None or latest.by_id != to.id):
-        return None
-    return commitment_owner_id(card, latest)
-
-
 def beneficiary_id(card: Card, answered: Card | None) -> int | None:
     """Whom a commitment is for: the requester, or the author of the ask an offer answers."""
     if card.kind == "request":
@@ -407,8 +397,10 @@ def report_progress(
     note: str,
     now: datetime,
 ) -> list[Emit]:
-    """Progress on a commitment, by its owner or the person it is for; even after closing."""
-    if owner_id is None:
+    """Progress on a commitment, by its owner or the person it is for; even after closing.
+    A held answer is no one's commitment yet: until the reveal, every caller gets the same
+    refusal whatever was answered, and no public card.updated tells the room it was yes."""
+    if owner_id is None or (card.kind == "request" and not card.answer_revealed):
         raise Refusal("conflict", "not_a_commitment", "This card is not a commitment (yet).")
     if by.id not in (owner_id, beneficiary):
         raise Refusal("forbidden", "not_your_commitment",

@@ -277,8 +277,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             card = self._card(s, room, card_id, seen_by=actor)
             answered = self._card(s, room, card.reply_to, missing_ok=True)
             emits = rules.report_progress(
-                card, owner_id=rules.known_owner_id(card, self._latest_reply(s, card),
-                                                    to=actor.participant),  # type: ignore[arg-type]
+                card, owner_id=rules.commitment_owner_id(card, self._latest_reply(s, card)),
                 beneficiary=rules.beneficiary_id(card, answered), by=actor.participant,  # type: ignore[arg-type]
                 progress=progress, note=note, now=self.clock())
             return (lambda: self._card_json(s, card)), emits

@@ -343,3 +343,37 @@ async def test_a_held_request_its_author_withdraws_leaves_the_board(server: Serv
         assert card["id"] == r.first["id"]
         assert card["status"] == "withdrawn", card
         assert r.first["id"] not in await asyncio.to_thread(public_cards, m)
+
+
+def test_while_held_progress_answers_alike_whatever_was_answered(http: httpx.Client) -> None:
+    """Issue 12, item 2: a bystander got 403 not_your_commitment on a held "yes" and 409
+    not_a_commitment on a held "no", and the requester could move a held "yes". Until the
+    reveal a held answer is no one's commitment yet: one refusal for everyone (the one who
+    answered too: a public card.updated would tell the room it was a yes), nothing moves."""
+    r = set_up(http)
+    m = r.meeting
+    bystander = m.join("Bo Bystander", "Fire Service")
+    hold(m)
+    answer(r)
+    seq = http.get(m.url()).json()["seq"]
+
+    def refusals(who: Person) -> list[tuple[int, str]]:
+        out = []
+        for card in (r.first, r.second):
+            response = m.act(who, card["id"], "progress", progress="done", note="Sure")
+            out.append((response.status_code, response.json().get("code", "")))
+        return out
+
+    refused = (409, "not_a_commitment")
+    for who in (bystander, r.requester, r.welfare, r.health):
+        assert refusals(who) == [refused, refused], who.name
+    assert http.get(m.url()).json()["seq"] == seq, "no event was recorded"
+    staff = {c["id"]: c for c in http.get(m.url("/cards"), headers=m.facilitator).json()}
+    assert staff[r.first["id"]]["commitment"]["progress"] == "not_started"
+    # After the reveal, the owner and the requester may update it, as always.
+    revealed = http.post(m.url("/reveal"), headers=m.facilitator)
+    assert revealed.status_code == 200, revealed.text
+    for who in (r.welfare, r.requester):
+        after = m.act(who, r.first["id"], "progress", progress="done")
+        assert after.status_code == 200, after.text
+    assert m.act(bystander, r.first["id"], "progress", progress="done").status_code == 403

@@ -1034,18 +1034,19 @@ def test_a_withdrawn_card_is_a_stub_in_every_public_event_of_it() -> None:
     assert public_event_data("card.created", earlier, hidden_now=True) == HIDDEN_10
 
 
-def test_a_held_answer_is_no_ones_commitment_but_the_answerers() -> None:
-    """While held, progress is refused alike whatever was answered (issue 12)."""
+def test_a_held_answer_is_no_ones_commitment_yet() -> None:
+    """While held, progress is refused alike whatever was answered and whoever asks, the
+    one who answered included: a public card.updated would tell the room it was a yes."""
     for answer in rules.ANSWERS:
         request = request_to(sam(), person=alex())
         latest, _ = reply(make_room(answers_held=True), request, by=alex(), answer=answer,
                           note="", now=NOW)
-        for who in (sam(), jo()):
-            assert rules.known_owner_id(request, latest, to=who) is None, (answer, who)
-        owner = rules.commitment_owner_id(request, latest)
-        assert rules.known_owner_id(request, latest, to=alex()) == owner
-        request.answer_revealed = True
-        assert rules.known_owner_id(request, latest, to=jo()) == owner
+        for who in (sam(), alex(), jo()):
+            with refused("conflict", "not_a_commitment"):
+                report_progress(request, owner_id=commitment_owner_id(request, latest),
+                                beneficiary=sam().id, by=who, progress="done", note="",
+                                now=NOW)
+        assert request.progress == "not_started"
 
 
 def test_an_offer_to_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> None:
