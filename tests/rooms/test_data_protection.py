@@ -295,6 +295,81 @@ def test_a_withdrawn_participant_is_no_longer_counted_as_in_the_room(
     assert http.get(m.url()).json()["participant_count"] == len(present)
 
 
+def test_a_withdrawn_name_leaves_the_database_files_on_disk(fresh_server: Server) -> None:
+    """Issue 12, item 9: after withdrawal the SQLite -wal still held copies of the name
+    (secure_delete was off, and the log keeps old pages until overwritten). The bytes of
+    the database file and its log are read as they are on disk."""
+    files = [fresh_server.db_path, Path(f"{fresh_server.db_path}-wal")]
+
+    def on_disk() -> bytes:
+        return b"".join(path.read_bytes() for path in files if path.exists())
+
+    with httpx.Client(base_url=fresh_server.url, timeout=10) as http:
+        leaving = meeting_with_zebedee(http)
+        assert NAME.encode() in on_disk(), "the check can see the name before"
+        assert withdraw(leaving).status_code == 200
+        raw = on_disk()
+        for part in NAME_PARTS:
+            assert part.encode() not in raw, f"{part!r} is still on disk"
+        # The room carries on: the name stays gone as others post.
+        m = leaving.meeting
+        m.card(leaving.bea, "ask", "After the withdrawal")
+        assert http.get(m.url("/cards")).status_code == 200
+    fresh_server.stop()
+    for part in NAME_PARTS:
+        assert part.encode() not in on_disk(), f"{part!r} is on disk after a stop"
+    fresh_server.start()
+
+
+def test_leaving_reads_only_the_events_that_name_the_person(tmp_path: Path) -> None:
+    """Issue 12, item 7: leaving read and rewrote the room's whole event log under the
+    write lock. The work now grows with what names the person, not with the room's
+    history: a room of 300 other events costs no more than an empty one. (The service on
+    a real SQLite file; an ORM event listener counts the event rows leaving loads.)"""
+    from sqlalchemy import event as orm_event
+
+    from app import schema
+    from app.db import make_engine
+    from app.rooms.models import Event
+    from app.rooms.service import RoomService
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'history.db'}")
+    schema.upgrade(engine)
+    service = RoomService(engine)
+    room, key, _ = service.create_room("A long meeting", "")
+    code = room["code"]
+    service.push_prompt(code, key, library_key=None, text="What do you need?",
+                        collects="any", duration_s=None, self_commit=None)
+
+    def post(token: str, client_id: str, **card: Any) -> JSONish:
+        fields = {"kind": "ask", "text": "An ask", "to_participant_id": None,
+                  "to_organisation": None, "reply_to": None, **card}
+        return service.post_card(code, token, client_id=client_id, **fields).body  # type: ignore[no-any-return]
+
+    zeb = service.join(code, NAME, "Harbour Trust").body
+    bea = service.join(code, "Bea Bellweather", "Council").body
+    post(zeb["token"], "z1")
+    post(bea["token"], "b0", kind="request", to_participant_id=zeb["id"])
+    for i in range(1, 300):
+        post(bea["token"], f"b{i}", text=f"Another ask {i}")
+    loaded: list[int] = []
+
+    def count(target: Event, _context: Any) -> None:
+        loaded.append(target.seq)
+
+    orm_event.listen(Event, "load", count)
+    try:
+        service.leave(code, zeb["token"])
+    finally:
+        orm_event.remove(Event, "load", count)
+    # His join, his ask, Bea's request to him: three events name him.
+    assert len(loaded) == 3, f"leaving loaded {len(loaded)} events"
+    log = service.export_log(code, key)
+    assert_nameless(json.dumps(log), "the export after leaving")
+    assert sum(e["event"] == "card.created" for e in log["events"]) == 301
+    engine.dispose()
+
+
 # --- deletion --------------------------------------------------------------------------
 
 
