@@ -48,17 +48,20 @@ class PrivacyCommands:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             me = actor.participant
             assert me is not None
+            if me.withdrawn:
+                return (lambda: views.person(me)), []
+            naming = _cards_naming(s, room, me)
+            shown = [views.public_card(self._card_json(s, card)) for card in naming]
             emits = rules.leave(me)
-            if emits:
-                naming = _cards_naming(s, room, me)
-                _erase_name(s, room, me, naming)
-                # The cards they wrote unnamed go to staff only, in one event however many
-                # there are: a public event per card would point the room at which cards
-                # were theirs.
-                unnamed = tuple(c for c in naming
-                                if c.author_id == me.id and c.identity != "named")
-                emits += [Emit("card.updated", card) for card in naming if card not in unnamed]
-                emits.append(Emit("cards.renamed", me, subjects=unnamed))
+            _erase_name(s, room, me, naming)
+            # A card whose public view the new name does not change (one they wrote
+            # unnamed, a held request they answered) goes to staff only, in one event
+            # however many there are: a public event for it would point the room at what
+            # was theirs.
+            unchanged = tuple(card for card, before in zip(naming, shown, strict=True)
+                              if views.public_card(self._card_json(s, card)) == before)
+            emits += [Emit("card.updated", card) for card in naming if card not in unchanged]
+            emits.append(Emit("cards.renamed", me, subjects=unchanged))
             return (lambda: views.person(me)), emits
         outcome = self._command(code, token, ("participant",), apply)
         if outcome.events and is_sqlite(self.engine):

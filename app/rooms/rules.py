@@ -327,9 +327,9 @@ def reply(
     if answered_before >= MAX_ANSWERS:
         raise Refusal("conflict", "too_many_answers",
                       f"This request has been answered {MAX_ANSWERS} times: the latest stands.")
+    _ensure_not_withdrawn(request)  # first: a card off the board must not tell its kind
     if request.kind != "request":
         raise Refusal("invalid", "not_a_request", "Only a request can be answered.")
-    _ensure_not_withdrawn(request)
     _ensure_present(by)
     if not is_addressed_to(request, by):
         raise Refusal("forbidden", "not_asked",
@@ -343,6 +343,7 @@ def reply(
 def accept(room: Room, offer: Card, *, answered: Card | None, by: Participant) -> list[Emit]:
     """The author of an ask or request accepts an offer made to it."""
     _ensure_not_closed(room)
+    _ensure_not_withdrawn(offer)  # first: a card off the board must not tell its kind
     if offer.kind != "offer":
         raise Refusal("invalid", "not_an_offer", "Only an offer can be accepted.")
     if answered is None:
@@ -352,7 +353,6 @@ def accept(room: Room, offer: Card, *, answered: Card | None, by: Participant) -
         raise Refusal("forbidden", "not_your_card",
                       "Only the author of the ask or request can accept offers to it.")
     _ensure_present(by)
-    _ensure_not_withdrawn(offer)
     if offer.status == "accepted":
         return []
     offer.status = "accepted"

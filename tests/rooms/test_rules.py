@@ -1049,6 +1049,16 @@ def test_a_held_answer_is_no_ones_commitment_yet() -> None:
         assert request.progress == "not_started"
 
 
+def test_answering_or_accepting_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> None:
+    """A card off the board must not tell its kind through the refusal."""
+    for kind in rules.CARD_KINDS:
+        gone = make_card(20, kind, pat(), status="withdrawn")
+        with refused("conflict", "card_withdrawn"):
+            reply(make_room(), gone, by=alex(), answer="yes", note="", now=NOW)
+        with refused("conflict", "card_withdrawn"):
+            accept(make_room(), gone, answered=None, by=sam())
+
+
 def test_an_offer_to_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> None:
     """A card off the board must not tell its kind through the refusal."""
     for kind in ("ask", "offer"):
