@@ -321,6 +321,37 @@ def test_a_withdrawn_name_leaves_the_database_files_on_disk(fresh_server: Server
     fresh_server.start()
 
 
+def test_on_postgresql_no_live_row_keeps_a_withdrawn_name(tmp_path: Path,
+                                                          postgres_url: str) -> None:
+    """What PostgreSQL guarantees (README, Decisions: erasure on disk): once the
+    withdrawal is answered, no row any query can read holds the name. Old row versions
+    stay as dead tuples until vacuum; that is documented, not hidden."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.scaleout.conftest import migrate
+
+    assert migrate(postgres_url).returncode == 0
+    server = Server(tmp_path / "unused.db", env={"ASKROOM_DATABASE_URL": postgres_url}).start()
+    engine = make_engine(postgres_url)
+    tables = ("rooms", "participants", "prompts", "cards", "replies", "events", "run_items")
+
+    def rows() -> str:
+        with engine.connect() as connection:
+            return "\n".join(str(row) for table in tables for row in connection.execute(
+                text(f"SELECT t::text FROM {table} t")))  # noqa: S608 (our own table names)
+
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            leaving = meeting_with_zebedee(http)
+            assert NAME in rows(), "the check can see the name before"
+            assert withdraw(leaving).status_code == 200
+        assert_nameless(rows(), "PostgreSQL's live rows")
+    finally:
+        engine.dispose()
+        server.stop()
+
+
 def test_leaving_reads_only_the_events_that_name_the_person(tmp_path: Path) -> None:
     """Issue 12, item 7: leaving read and rewrote the room's whole event log under the
     write lock. The work now grows with what names the person, not with the room's
