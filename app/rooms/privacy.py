@@ -108,13 +108,14 @@ def _cards_naming(s: Session, room: Room, person: Participant) -> list[Card]:
 
 def _erase_name(s: Session, room: Room, person: Participant, naming: list[Card]) -> None:
     """Rewrite the stored events, so no replay or export carries the old name. Only the
-    events that can name them are read, by index: those about them (participant.*), those
-    of the cards that name them (`naming`), and the staff-only cards.renamed of anyone
-    who left with an unnamed card among those. The work grows with what names them, not
-    with the room's history."""
+    events that can name them are read, by index: those of the cards that name them
+    (`naming`), and those about anyone who has left, this person included (their
+    participant.* and the staff-only cards.renamed, whose cards may name others). The
+    work grows with what names them and with who has left, not with the room's history."""
     replacement = views.person(person)
-    leavers = {c.author_id for c in naming if c.identity != "named"} | {person.id}
-    about = or_(col(Event.participant_id).in_(leavers),
+    leavers = set(s.exec(select(Participant.id).where(
+        Participant.room_id == room.id, col(Participant.withdrawn).is_(True))))
+    about = or_(col(Event.participant_id).in_(leavers | {person.id}),
                 col(Event.card_id).in_([c.id for c in naming]))
     for event in s.exec(select(Event).where(Event.room_id == room.id, about)):
         data = orjson.loads(event.data)

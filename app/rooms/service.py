@@ -419,15 +419,15 @@ class RoomService(RunSheetCommands, PrivacyCommands):
         card_id = participant_id = None
         if emit.type == "cards.renamed":
             # Staff only, so the cards keep their seq: a card's seq is that of the last
-            # public event that changed it (SPEC §2). Seen from the public, nothing about
-            # an unnamed card changes when its author leaves; staff get this event's seq.
+            # public event that changed it (SPEC §2: nothing about a staff-only event, its
+            # seq included, changes what the public sees). Staff get this event's seq.
             participant_id = subject.id  # type: ignore[union-attr]
-            data = {"cards": [{**self._card_json(s, card), "seq": room.seq}
+            data: JSON = {"cards": [{**self._card_json(s, card), "seq": room.seq}
                               for card in emit.subjects]}
         elif isinstance(subject, Card):
             subject.seq = room.seq
             card_id = subject.id
-            data: JSON = {"card": self._card_json(s, subject)}
+            data = {"card": self._card_json(s, subject)}
             s.info.setdefault("card_views", {})[subject.id] = data["card"]
         elif isinstance(subject, Participant):
             participant_id = subject.id

@@ -283,6 +283,28 @@ async def test_a_late_stream_resuming_across_the_withdrawal_gets_no_name(
         assert late_card["to"]["participant"]["name"] == NAME
 
 
+def test_leaving_erases_the_name_from_what_staff_heard_when_someone_else_left(
+        http: httpx.Client) -> None:
+    """A held request Zebedee made to an organisation went, when the one who answered it
+    left, into that leaver's staff-only cards.renamed (its public view did not change).
+    When Zebedee leaves in turn, that stored event must lose his name too."""
+    m = open_meeting(http)
+    zeb, hari = m.join(NAME, "Harbour Trust"), m.join("Hari Health", "NHS")
+    m.push(text="What do you need?", collects="any")
+    assert http.patch(m.url(), json={"answers_held": True},
+                      headers=m.facilitator).status_code == 200
+    request = m.card(zeb, "request", "Share the discharge data", to_organisation="nhs")
+    assert m.act(hari, request["id"], "reply", answer="yes").status_code == 200
+    for who in (hari, zeb):
+        left = http.post(m.url("/participants/me/withdraw"), headers=who.auth)
+        assert left.status_code == 200, left.text
+    log = http.get(m.url("/export.json"), headers=m.organiser)
+    renamed = [e for e in log.json()["events"] if e["event"] == "cards.renamed"]
+    assert [c["id"] for c in renamed[0]["data"]["cards"]] == [request["id"]]
+    assert_nameless(log.text, "the export after both left")
+    assert_nameless(http.get(m.url("/events"), headers=m.facilitator).text, "staff /events")
+
+
 def test_a_withdrawn_participant_is_no_longer_counted_as_in_the_room(
         http: httpx.Client) -> None:
     """The room's participant count (console, board, snapshot) agrees with its list of
