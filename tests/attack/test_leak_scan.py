@@ -85,7 +85,7 @@ SURFACES: list[Surface] = [
     get(R), get(R + "/participants"), get(R + "/cards"), get(R + "/events?after=0"),
     get(R + "/me"), get(R + "/mine"), get(R + "/runsheet"), get(R + "/export.json"),
     get(R + "/export.csv"), get(R + "/export.xlsx"), get("/api/prompts"), get("/healthz"),
-    get("/readyz"), get("/openapi.json"),
+    get("/readyz"), get("/openapi.json"), get("/docs"), get("/redoc"),
     # The pages.
     get("/"), get("/r/{code}"), get("/r/{code}/board"), get("/r/{code}/report"),
     get("/r/{code}/facilitate"),
