@@ -53,6 +53,9 @@ def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL") -> Engine:
         cursor.execute(f"PRAGMA synchronous={sqlite_synchronous}")
         cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # What is deleted or overwritten is zeroed, not left in free space: a withdrawn
+        # name must leave the file, not only the rows (privacy.leave).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -79,12 +82,15 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def checkpoint(engine: Engine) -> None:
-    """Copy what SQLite's log holds into the database file, waiting for no reader or
-    writer (PASSIVE: it goes as far as it can, and a writer is never held up)."""
+def checkpoint(engine: Engine, mode: str = "PASSIVE") -> None:
+    """Copy what SQLite's log holds into the database file. PASSIVE (the background
+    one) waits for no reader or writer: it goes as far as it can. TRUNCATE (after an
+    erasure) waits for readers of older snapshots, copies everything and empties the
+    log file, so no old page stays in it."""
+    assert mode in ("PASSIVE", "TRUNCATE")
     connection = engine.raw_connection()  # in autocommit: no checkpoint in a transaction
     try:
-        connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+        connection.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})")  # type: ignore[union-attr]
     finally:
         connection.close()
 

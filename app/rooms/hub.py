@@ -526,7 +526,7 @@ class Hub:
         data = event.data
         card = data.get("card")
         if card is not None:
-            self._track_hidden(feed, card["id"], bool(card.get("hidden")))
+            self._track_hidden(feed, card["id"], views.off_board(card))
         if event.type == "participant.left":
             # Their name was erased from the stored events: replays must come from there.
             feed.window.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -106,12 +106,18 @@ class Reply(SQLModel, table=True):
 
 class Event(SQLModel, table=True):
     __tablename__ = "events"
+    # Leaving rewrites only the events that name the person, found by these, not a scan
+    # of the room's whole log (privacy._erase_name).
+    __table_args__ = (Index("ix_events_room_card", "room_id", "card_id"),
+                      Index("ix_events_room_participant", "room_id", "participant_id"))
 
     room_id: int = Field(foreign_key="rooms.id", primary_key=True, ondelete="CASCADE")
     seq: int = Field(primary_key=True)
     type: str = Field(max_length=32)
     at: datetime
     card_id: int | None = None
+    # The participant a participant.* event is about; for cards.renamed, the one who left.
+    participant_id: int | None = None
     # The private (facilitator's) payload, as JSON; the public one is derived when sent.
     data: str = Field(sa_column=Column(Text, nullable=False))
 

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
-from app.db import read_session, write_session
+from app.db import checkpoint, is_sqlite, read_session, write_session
 from app.rooms import rules, views
 from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.rules import Emit
@@ -48,19 +48,27 @@ class PrivacyCommands:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             me = actor.participant
             assert me is not None
+            if me.withdrawn:
+                return (lambda: views.person(me)), []
+            naming = _cards_naming(s, room, me)
+            shown = [views.public_card(self._card_json(s, card)) for card in naming]
             emits = rules.leave(me)
-            if emits:
-                _erase_name(s, room, me)
-                # The cards they wrote unnamed go to staff only, in one event however many
-                # there are: a public event per card would point the room at which cards
-                # were theirs.
-                naming = _cards_naming(s, room, me)
-                unnamed = tuple(c for c in naming
-                                if c.author_id == me.id and c.identity != "named")
-                emits += [Emit("card.updated", card) for card in naming if card not in unnamed]
-                emits.append(Emit("cards.renamed", subjects=unnamed))
+            _erase_name(s, room, me, naming)
+            # A card whose public view the new name does not change (one they wrote
+            # unnamed, a held request they answered) goes to staff only, in one event
+            # however many there are: a public event for it would point the room at what
+            # was theirs.
+            unchanged = tuple(card for card, before in zip(naming, shown, strict=True)
+                              if views.public_card(self._card_json(s, card)) == before)
+            emits += [Emit("card.updated", card) for card in naming if card not in unchanged]
+            emits.append(Emit("cards.renamed", me, subjects=unchanged))
             return (lambda: views.person(me)), emits
-        return self._command(code, token, ("participant",), apply)
+        outcome = self._command(code, token, ("participant",), apply)
+        if outcome.events and is_sqlite(self.engine):
+            # The old pages, name and all, would otherwise stay in SQLite's log (-wal)
+            # until it is overwritten: erasure is on disk too (secure_delete, db.py).
+            checkpoint(self.engine, "TRUNCATE")
+        return outcome
 
     def delete_room(self: RoomService, code: str, token: str | None) -> str:
         """Delete the room and everything in it, now. Returns its code."""
@@ -98,10 +106,18 @@ def _cards_naming(s: Session, room: Room, person: Participant) -> list[Card]:
         col(Card.id).in_(answered))).order_by(col(Card.id))))
 
 
-def _erase_name(s: Session, room: Room, person: Participant) -> None:
-    """Rewrite the stored events, so no replay or export carries the old name."""
+def _erase_name(s: Session, room: Room, person: Participant, naming: list[Card]) -> None:
+    """Rewrite the stored events, so no replay or export carries the old name. Only the
+    events that can name them are read, by index: those of the cards that name them
+    (`naming`), and those about anyone who has left, this person included (their
+    participant.* and the staff-only cards.renamed, whose cards may name others). The
+    work grows with what names them and with who has left, not with the room's history."""
     replacement = views.person(person)
-    for event in s.exec(select(Event).where(Event.room_id == room.id)):
+    leavers = set(s.exec(select(Participant.id).where(
+        Participant.room_id == room.id, col(Participant.withdrawn).is_(True))))
+    about = or_(col(Event.participant_id).in_(leavers | {person.id}),
+                col(Event.card_id).in_([c.id for c in naming]))
+    for event in s.exec(select(Event).where(Event.room_id == room.id, about)):
         data = orjson.loads(event.data)
         if _replace_person(data, person.id, replacement):  # type: ignore[arg-type]
             event.data = orjson.dumps(data).decode()

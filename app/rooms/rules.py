@@ -299,10 +299,11 @@ def post_card(
                               "Only an offer can reply to a card.")
             if reply_to is None:
                 raise Refusal("invalid", "unknown_card", "There is no such card in this room.")
+            # Withdrawn first: a card off the board must not tell its kind.
+            _ensure_not_withdrawn(reply_to)
             if reply_to.kind not in ("ask", "request"):
                 raise Refusal("invalid", "reply_to_not_ask_or_request",
                               "An offer can answer an ask or a request, not another offer.")
-            _ensure_not_withdrawn(reply_to)
             card.reply_to = reply_to.id
         card.self_commit = kind == "offer" and current is not None and current.self_commit
     return card, [Emit("card.created", card)]
@@ -326,9 +327,9 @@ def reply(
     if answered_before >= MAX_ANSWERS:
         raise Refusal("conflict", "too_many_answers",
                       f"This request has been answered {MAX_ANSWERS} times: the latest stands.")
+    _ensure_not_withdrawn(request)  # first: a card off the board must not tell its kind
     if request.kind != "request":
         raise Refusal("invalid", "not_a_request", "Only a request can be answered.")
-    _ensure_not_withdrawn(request)
     _ensure_present(by)
     if not is_addressed_to(request, by):
         raise Refusal("forbidden", "not_asked",
@@ -342,6 +343,7 @@ def reply(
 def accept(room: Room, offer: Card, *, answered: Card | None, by: Participant) -> list[Emit]:
     """The author of an ask or request accepts an offer made to it."""
     _ensure_not_closed(room)
+    _ensure_not_withdrawn(offer)  # first: a card off the board must not tell its kind
     if offer.kind != "offer":
         raise Refusal("invalid", "not_an_offer", "Only an offer can be accepted.")
     if answered is None:
@@ -351,7 +353,6 @@ def accept(room: Room, offer: Card, *, answered: Card | None, by: Participant) -
         raise Refusal("forbidden", "not_your_card",
                       "Only the author of the ask or request can accept offers to it.")
     _ensure_present(by)
-    _ensure_not_withdrawn(offer)
     if offer.status == "accepted":
         return []
     offer.status = "accepted"
@@ -396,8 +397,10 @@ def report_progress(
     note: str,
     now: datetime,
 ) -> list[Emit]:
-    """Progress on a commitment, by its owner or the person it is for; even after closing."""
-    if owner_id is None:
+    """Progress on a commitment, by its owner or the person it is for; even after closing.
+    A held answer is no one's commitment yet: until the reveal, every caller gets the same
+    refusal whatever was answered, and no public card.updated tells the room it was yes."""
+    if owner_id is None or (card.kind == "request" and not card.answer_revealed):
         raise Refusal("conflict", "not_a_commitment", "This card is not a commitment (yet).")
     if by.id not in (owner_id, beneficiary):
         raise Refusal("forbidden", "not_your_commitment",

@@ -238,7 +238,8 @@ class CardOut(BaseModel):
     commitment: Commitment | None
     created_at: str
     seq: int
-    client_id: str
+    # Only in the author's own view and staff's: a readable client id would name the author.
+    client_id: str | None = None
 
 
 class LibraryStep(BaseModel):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 import orjson
-from sqlalchemy import Engine, bindparam, func
+from sqlalchemy import Engine, bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -227,7 +227,8 @@ class RoomService(RunSheetCommands, PrivacyCommands):
                 to_organisation=to_organisation,
                 # Read only for a request to an organisation: an ask need not load the room.
                 known_organisations=self._organisations(s, room) if to_organisation else {},
-                reply_to_id=reply_to, reply_to=self._card(s, room, reply_to, missing_ok=True),
+                reply_to_id=reply_to,
+                reply_to=self._card(s, room, reply_to, missing_ok=True, seen_by=actor),
                 identity=identity, now=self.clock())
             s.add(card)
             return (lambda: self._card_json(s, card)), emits
@@ -244,7 +245,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
     def reply(self, code: str, token: str | None, card_id: int, *, answer: str,
               note: str) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
-            card = self._card(s, room, card_id)
+            card = self._card(s, room, card_id, seen_by=actor)
             answered_before = s.exec(select(func.count()).select_from(Reply)
                                      .where(Reply.card_id == card.id)).one()
             answer_row, emits = rules.reply(room, card, by=actor.participant,  # type: ignore[arg-type]
@@ -256,15 +257,16 @@ class RoomService(RunSheetCommands, PrivacyCommands):
 
     def accept(self, code: str, token: str | None, card_id: int) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
-            offer = self._card(s, room, card_id)
-            answered = self._card(s, room, offer.reply_to, missing_ok=True)
+            offer = self._card(s, room, card_id, seen_by=actor)
+            answered = self._card(s, room, offer.reply_to, missing_ok=True, seen_by=actor)
             emits = rules.accept(room, offer, answered=answered, by=actor.participant)  # type: ignore[arg-type]
             return (lambda: self._card_json(s, offer)), emits
         return self._command(code, token, ("participant",), apply)
 
     def withdraw(self, code: str, token: str | None, card_id: int) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
-            card = self._card(s, room, card_id)
+            # Its author may withdraw a card of theirs that the facilitator hid.
+            card = self._card(s, room, card_id, seen_by=actor, own_ok=True)
             emits = rules.withdraw(room, card, by=actor.participant)  # type: ignore[arg-type]
             return (lambda: self._card_json(s, card)), emits
         return self._command(code, token, ("participant",), apply)
@@ -272,7 +274,7 @@ class RoomService(RunSheetCommands, PrivacyCommands):
     def report_progress(self, code: str, token: str | None, card_id: int, *, progress: str,
                         note: str) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
-            card = self._card(s, room, card_id)
+            card = self._card(s, room, card_id, seen_by=actor)
             answered = self._card(s, room, card.reply_to, missing_ok=True)
             emits = rules.report_progress(
                 card, owner_id=rules.commitment_owner_id(card, self._latest_reply(s, card)),
@@ -316,8 +318,10 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             room = self._room(s, code)
             query = select(Event).where(Event.room_id == room.id, Event.seq > after)
             rows = s.exec(query.order_by(col(Event.seq)).limit(limit)).all()
+            # Cards off the board now: every event of theirs is a stub, old ones too.
             hidden = set() if private else set(s.exec(
-                select(Card.id).where(Card.room_id == room.id, col(Card.hidden).is_(True))))
+                select(Card.id).where(Card.room_id == room.id, or_(
+                    col(Card.hidden).is_(True), Card.status == "withdrawn"))))
             frames = []
             for row in rows:
                 data = orjson.loads(row.data)
@@ -412,29 +416,34 @@ class RoomService(RunSheetCommands, PrivacyCommands):
         set_committed_value(room, "seq", room.seq + 1)  # written by _write_log
         now = self.clock()
         subject = emit.subject
-        card_id = None
-        if isinstance(subject, Card):
+        card_id = participant_id = None
+        if emit.type == "cards.renamed":
+            # Staff only, so the cards keep their seq: a card's seq is that of the last
+            # public event that changed it (SPEC §2: nothing about a staff-only event, its
+            # seq included, changes what the public sees). Staff get this event's seq.
+            participant_id = subject.id  # type: ignore[union-attr]
+            data: JSON = {"cards": [{**self._card_json(s, card), "seq": room.seq}
+                              for card in emit.subjects]}
+        elif isinstance(subject, Card):
             subject.seq = room.seq
             card_id = subject.id
-            data: JSON = {"card": self._card_json(s, subject)}
+            data = {"card": self._card_json(s, subject)}
             s.info.setdefault("card_views", {})[subject.id] = data["card"]
         elif isinstance(subject, Participant):
+            participant_id = subject.id
             data = {"participant": views.person(subject)}
         elif isinstance(subject, Prompt):
             data = {"prompt": views.prompt_view(subject)}
         elif isinstance(subject, Room):
             data = {"room": self._room_json(s, room)}
-        elif emit.type == "cards.renamed":
-            for card in emit.subjects:
-                card.seq = room.seq
-            data = {"cards": [self._card_json(s, card) for card in emit.subjects]}
         elif emit.type == "runsheet.updated":  # each step with its state and time used
             data = {"runsheet": self._sheet_json(s, room)["steps"]}
         else:  # the timer lives on the room
             data = {"timer": views.timer_view(room)}
         s.info.setdefault("event_rows", []).append({
             "room_id": room.id, "seq": room.seq, "type": emit.type, "at": now,
-            "card_id": card_id, "data": orjson.dumps(data).decode()})
+            "card_id": card_id, "participant_id": participant_id,
+            "data": orjson.dumps(data).decode()})
         return RecordedEvent(room=room.code, seq=room.seq, type=emit.type,
                              at=views.iso(now), data=data, card_id=card_id)  # type: ignore[arg-type]
 
@@ -491,8 +500,16 @@ class RoomService(RunSheetCommands, PrivacyCommands):
         return found if here else None
 
     def _card(self, s: Session, room: Room, card_id: int | None, *,
-              missing_ok: bool = False) -> Card:
+              missing_ok: bool = False, seen_by: Actor | None = None,
+              own_ok: bool = False) -> Card:
+        """The card with this id in this room. For a participant (`seen_by`), a hidden card
+        is no card at all, the same answer as an unknown id (but for its author, if
+        `own_ok`): what a command answers or refuses must not tell it is there."""
         card = s.get(Card, card_id) if card_id is not None else None
+        me = seen_by.participant if seen_by is not None else None
+        if card is not None and card.hidden and me is not None and not (
+                own_ok and card.author_id == me.id):
+            card = None
         if card is None or card.room_id != room.id:
             if missing_ok:
                 return None  # type: ignore[return-value]

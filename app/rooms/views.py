@@ -116,8 +116,19 @@ def card_view(card: Card, replies: Sequence[Reply], people: Mapping[int, Partici
 
 
 def hidden_stub(card_id: int) -> JSON:
-    """All the public learns of a hidden card."""
+    """All the public learns of a hidden card, or of any event of a card off the board
+    now (hidden, or withdrawn since)."""
     return {"id": card_id, "hidden": True}
+
+
+def withdrawn_stub(card_id: int) -> JSON:
+    """All the public learns when an author withdraws a card: it leaves the board."""
+    return {"id": card_id, "status": "withdrawn"}
+
+
+def off_board(card: JSON) -> bool:
+    """Hidden by the facilitator or withdrawn by its author: on no public surface."""
+    return bool(card.get("hidden")) or card.get("status") == "withdrawn"
 
 
 def run_item_view(item: RunItem) -> JSON:
@@ -144,41 +155,46 @@ def masked_author(card: JSON) -> JSON | None:
 def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
     """A card as the room sees it: the author only as they chose to be shown, and a held
     answer only as "answered". `viewer` is a participant who sees their own side: their
-    own name on their cards, and their own answers while held. Unchanged cards are the
-    same object, so callers can tell nothing was masked."""
-    masked = card
+    own name and client ids on their cards, and their own answers while held."""
     author = card.get("author")
-    if card.get("identity", "named") != "named" and not (author and author["id"] == viewer):
-        masked = {**card, "author": masked_author(card)}
+    own = bool(author) and viewer is not None and author["id"] == viewer
+    # A client id is the author's business: a readable one ("sam-1") would name them.
+    masked = card if own else {k: v for k, v in card.items() if k != "client_id"}
+    if card.get("identity", "named") != "named" and not own:
+        masked = {**masked, "author": masked_author(card)}
         commitment = card.get("commitment")
         if commitment and commitment["owner"] and author and \
                 commitment["owner"]["id"] == author["id"]:
             masked["commitment"] = {**commitment, "owner": masked["author"]}
     if card["kind"] == "request" and not card.get("answer_revealed", True):
         replies = card.get("replies") or []
-        own = [r for r in replies if viewer is not None and (r.get("by") or {}).get("id") == viewer]
+        answered = [r for r in replies
+                    if viewer is not None and (r.get("by") or {}).get("id") == viewer]
         # A withdrawn request says so, held or not; its answers stay unsaid all the same,
         # but for the viewer's own (a colleague's answer for the same organisation too).
-        status = own[-1]["answer"] if own else "answered"
+        status = answered[-1]["answer"] if answered else "answered"
         commitment = masked.get("commitment")
         if commitment and (commitment.get("owner") or {}).get("id") != viewer:
             commitment = None
         masked = {**masked, "status": status if card["status"] in ANSWERS else card["status"],
-                  "replies": own, "commitment": commitment if own else None}
+                  "replies": answered, "commitment": commitment if answered else None}
     return masked
 
 
 def public_event_data(event_type: str, data: JSON, *, hidden_now: bool) -> JSON:
-    """An event's payload as the public may see it at the time of sending."""
+    """An event's payload as the public may see it at the time of sending. `hidden_now`:
+    the card is off the board now (hidden or withdrawn), so every event of it, old ones
+    replayed included, is a stub."""
     if event_type in PRIVATE_EVENTS:
         return {}
     card = data.get("card")
     if card is None:
         return data
-    if hidden_now or card.get("hidden"):
+    if card.get("status") == "withdrawn" and not card.get("hidden"):
+        return {"card": withdrawn_stub(card["id"])}
+    if hidden_now or off_board(card):
         return {"card": hidden_stub(card["id"])}
-    public = public_card(card)
-    return data if public is card else {"card": public}
+    return {"card": public_card(card)}
 
 
 def event_frame(seq: int, event_type: str, at: str, data: JSON) -> JSON:

@@ -343,3 +343,67 @@ async def test_a_held_request_its_author_withdraws_leaves_the_board(server: Serv
         assert card["id"] == r.first["id"]
         assert card["status"] == "withdrawn", card
         assert r.first["id"] not in await asyncio.to_thread(public_cards, m)
+
+
+def test_while_held_progress_answers_alike_whatever_was_answered(http: httpx.Client) -> None:
+    """Issue 12, item 2: a bystander got 403 not_your_commitment on a held "yes" and 409
+    not_a_commitment on a held "no", and the requester could move a held "yes". Until the
+    reveal a held answer is no one's commitment yet: one refusal for everyone (the one who
+    answered too: a public card.updated would tell the room it was a yes), nothing moves."""
+    r = set_up(http)
+    m = r.meeting
+    bystander = m.join("Bo Bystander", "Fire Service")
+    hold(m)
+    answer(r)
+    seq = http.get(m.url()).json()["seq"]
+
+    def refusals(who: Person) -> list[tuple[int, str]]:
+        out = []
+        for card in (r.first, r.second):
+            response = m.act(who, card["id"], "progress", progress="done", note="Sure")
+            out.append((response.status_code, response.json().get("code", "")))
+        return out
+
+    refused = (409, "not_a_commitment")
+    for who in (bystander, r.requester, r.welfare, r.health):
+        assert refusals(who) == [refused, refused], who.name
+    assert http.get(m.url()).json()["seq"] == seq, "no event was recorded"
+    staff = {c["id"]: c for c in http.get(m.url("/cards"), headers=m.facilitator).json()}
+    assert staff[r.first["id"]]["commitment"]["progress"] == "not_started"
+    # After the reveal, the owner and the requester may update it, as always.
+    revealed = http.post(m.url("/reveal"), headers=m.facilitator)
+    assert revealed.status_code == 200, revealed.text
+    for who in (r.welfare, r.requester):
+        after = m.act(who, r.first["id"], "progress", progress="done")
+        assert after.status_code == 200, after.text
+    assert m.act(bystander, r.first["id"], "progress", progress="done").status_code == 403
+
+
+async def test_leaving_does_not_tell_the_room_who_answered_a_held_request(
+        server: Server) -> None:
+    """Issue 12, item 1's side channels: while held, the room does not see who of an
+    organisation answered. Someone who answered leaving must not be followed by a public
+    card.updated for that request (it would point at them): its public view does not
+    change, so only staff hear of it."""
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        r = await asyncio.to_thread(set_up, http)
+        m = r.meeting
+        await asyncio.to_thread(hold, m)
+        await asyncio.to_thread(answer, r)  # Hari, of the NHS, answers the second: no
+        before = await asyncio.to_thread(public_cards, m)
+        async with open_stream(server, m.code) as public, \
+                open_stream(server, m.code, key=m.facilitator_key) as staff:
+            await public.snapshot()
+            await staff.snapshot()
+            left = await asyncio.to_thread(http.post, m.url("/participants/me/withdraw"),
+                                           headers=r.health.auth)
+            assert left.status_code == 200, left.text
+            last = await asyncio.to_thread(room_seq, m)
+            frames = await public.events_through(last)
+            private = await staff.events_through(last)
+        assert [f["event"] for f in frames] == ["participant.left", "cards.renamed"]
+        assert frames[-1]["data"] == {}
+        renamed = private[-1]["data"]["cards"]
+        assert [c["id"] for c in renamed] == [r.second["id"]]
+        assert renamed[0]["replies"][0]["by"]["name"] == "A participant"
+        assert await asyncio.to_thread(public_cards, m) == before

@@ -250,7 +250,9 @@ def test_offers_to_an_ask_accepted_become_commitments_of_those_who_offered(
     """The partnership board: one ask, two offers accepted, the room closed, progress
     reported after closing."""
     story = play_partnership_board(http)
-    assert public_cards(story.meeting) == list(story.cards.values())
+    # As the room sees them: a client id only in its author's answers (issue 12).
+    assert public_cards(story.meeting) == [{**card, "client_id": None}
+                                           for card in story.cards.values()]
     assert story.cards["ask"]["status"] == "open"
     assert [e["event"] for e in all_events(story.meeting)] == story.event_types
 
@@ -300,8 +302,11 @@ def test_export_json_holds_room_prompts_people_cards_and_every_event(
                 for p in log["participants"]] == [person(p) for p in story.people.values()]
         assert all(p["joined_at"] for p in log["participants"])
 
-        # The cards as the API last described them, replies and commitments included.
-        assert log["cards"] == list(story.cards.values())
+        # The cards as the API last described them, replies and commitments included;
+        # staff see each card's client id, which only its author's answers carry.
+        assert all(c["client_id"] for c in log["cards"])
+        assert [{**c, "client_id": None} for c in log["cards"]] == [
+            {**c, "client_id": None} for c in story.cards.values()]
 
         events = log["events"]
         assert [e["seq"] for e in events] == list(range(1, room["seq"] + 1))

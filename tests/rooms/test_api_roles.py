@@ -3,6 +3,7 @@ every kind of caller, from one table."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -362,3 +363,146 @@ def test_the_table_covers_every_route_the_server_documents(server: Server) -> No
     left_out = {(method, path) for method, path in documented - tabled
                 if "{step_id}" not in path and not path.endswith("/runsheet/order")}
     assert not left_out, f"routes with no row in MATRIX: {sorted(left_out)}"
+
+
+# --- what each caller learns (issue 12) -------------------------------------------------
+
+HIDDEN_TEXT = "Hidden words c1d9"
+WITHDRAWN_TEXT = "Withdrawn words 8e2b"
+HELD_NOTE = "Held note 5a70: yes, by Friday"
+SECRETS = ("hidden", "withdrawn", "held", "anonymous")
+
+
+@dataclass
+class Secrets:
+    """A room with one of each thing someone may not learn: Quentin wrote a card the
+    facilitator hid, one he withdrew and one anonymously; Rhea asked Abe, who answered
+    yes while answers are held; Bo is there and is owed nothing."""
+
+    meeting: Meeting
+    people: dict[str, Person]
+    anonymous_card: int
+    held_card: int
+
+
+def set_secrets(http: httpx.Client) -> Secrets:
+    m = Meeting.open(http, "Learning matrix")
+    m.push(text="What do you need?", collects="any", identity_choice=True)
+    quentin, rhea = m.join("Quentin Hider", "Harbour Trust"), m.join("Rhea Asker", "NHS")
+    abe, bo = m.join("Abe Answerer", "Council"), m.join("Bo Bystander", "Police")
+    hidden = m.card(quentin, "ask", HIDDEN_TEXT)
+    assert http.patch(m.url(f"/cards/{hidden['id']}"), json={"hidden": True},
+                      headers=m.facilitator).status_code == 200
+    withdrawn = m.card(quentin, "ask", WITHDRAWN_TEXT)
+    assert m.act(quentin, withdrawn["id"], "withdraw").status_code == 200
+    anonymous = m.card(quentin, "ask", "An ask nobody may pin on anyone",
+                       identity="anonymous")
+    assert http.patch(m.url(), json={"answers_held": True},
+                      headers=m.facilitator).status_code == 200
+    held = m.card(rhea, "request", "Share the rota", to_participant_id=abe.id)
+    assert m.act(abe, held["id"], "reply", answer="yes", note=HELD_NOTE).status_code == 200
+    return Secrets(m, {"quentin": quentin, "rhea": rhea, "abe": abe, "bo": bo},
+                   anonymous["id"], held["id"])
+
+
+# Who may learn what: Quentin his own cards (and that the anonymous one is his), Abe his
+# own held answer; the requester waits like the room; staff see everything.
+LEARNS: dict[str, set[str]] = {
+    "nobody": set(), "bo": set(), "rhea": set(), "quentin": {"hidden", "withdrawn",
+                                                              "anonymous"},
+    "abe": {"held"}, "organiser": set(SECRETS), "facilitator": set(SECRETS),
+}
+
+
+def cards_with_id(value: Any, card_id: int) -> Iterator[dict[str, Any]]:
+    """Every card view with this id anywhere in a JSON answer (lists, events, exports)."""
+    if isinstance(value, dict):
+        if value.get("id") == card_id and "kind" in value:
+            yield value
+        for inner in value.values():
+            yield from cards_with_id(inner, card_id)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from cards_with_id(inner, card_id)
+
+
+def learned(scene: Secrets, text: str) -> set[str]:
+    """Which secrets this answer gives away."""
+    found = {name for name, words in (("hidden", HIDDEN_TEXT), ("withdrawn", WITHDRAWN_TEXT),
+                                      ("held", HELD_NOTE)) if words in text}
+    body = json.loads(text)
+    if any(c.get("status") == "yes" or c.get("commitment")
+           for c in cards_with_id(body, scene.held_card)):
+        found.add("held")
+    if any((c.get("author") or {}).get("id") == scene.people["quentin"].id
+           for c in cards_with_id(body, scene.anonymous_card)):
+        found.add("anonymous")
+    return found
+
+
+@pytest.mark.parametrize("who", list(LEARNS))
+def test_what_each_caller_learns(http: httpx.Client, who: str) -> None:
+    """Every read a caller may make, and what it tells them: no more than the table says,
+    and (so that the check can see it) no less."""
+    scene = set_secrets(http)
+    m = scene.meeting
+    staff = {"organiser": m.organiser_key, "facilitator": m.facilitator_key}
+    headers = {} if who == "nobody" else bearer(
+        staff[who] if who in staff else scene.people[who].token)
+    reads = ["", "/participants", "/cards", "/events?after=0", "/me", "/mine",
+             "/export.json", "/runsheet"]
+    told: set[str] = set()
+    for tail in reads:
+        response = http.get(m.url(tail), headers=headers)
+        assert response.status_code in (200, 401, 403), (tail, response.text)
+        if response.status_code == 200:
+            told |= learned(scene, response.text)
+    assert told == LEARNS[who], f"{who} learns {sorted(told)}"
+
+
+def test_acting_on_a_hidden_card_answers_as_an_unknown_card(http: httpx.Client) -> None:
+    """Issue 12, item 5: accepting a hidden offer returned its text (and made it a
+    commitment), answering a hidden request returned its text, an offer could reply to a
+    hidden card, and reply_to's refusals told a hidden card's kind. For participants a
+    hidden card is no card: 404 card_not_found (422 unknown_card for reply_to), exactly as
+    for an id that does not exist; only its author may still withdraw it."""
+    m = Meeting.open(http, "Hidden from participants")
+    m.push(text="What do you need?", collects="any")
+    rhea, abe, quentin = (m.join("Rhea", "NHS"), m.join("Abe", "Council"),
+                          m.join("Quentin", "Trust"))
+    ask = m.card(rhea, "ask", "Who can drive on Fridays?")
+    offer = m.card(quentin, "offer", "Hidden offer 3b8e", reply_to=ask["id"])
+    request = m.card(rhea, "request", "Hidden request 9d1c", to_participant_id=abe.id)
+    committed = m.card(rhea, "request", "Hidden commitment 0f4a", to_participant_id=abe.id)
+    assert m.act(abe, committed["id"], "reply", answer="yes").status_code == 200
+    hidden_ask = m.card(rhea, "ask", "Hidden ask 77c2")
+    for card in (offer, request, committed, hidden_ask):
+        assert http.patch(m.url(f"/cards/{card['id']}"), json={"hidden": True},
+                          headers=m.facilitator).status_code == 200
+    seq = http.get(m.url()).json()["seq"]
+    missing = 2**40
+
+    def answer(response: httpx.Response) -> tuple[int, str]:
+        for secret in ("3b8e", "9d1c", "0f4a", "77c2"):
+            assert secret not in response.text, response.text
+        return response.status_code, response.json()["code"]
+
+    not_found = (404, "card_not_found")
+    for who, card_id, verb, body in ((rhea, offer["id"], "accept", {}),
+                                     (abe, request["id"], "reply", {"answer": "yes"}),
+                                     (abe, committed["id"], "progress", {"progress": "done"}),
+                                     (rhea, committed["id"], "progress", {"progress": "done"}),
+                                     (abe, hidden_ask["id"], "withdraw", {})):
+        assert answer(m.act(who, card_id, verb, **body)) == not_found, (verb, card_id)
+        assert answer(m.act(who, missing, verb, **body)) == not_found, (verb, "missing")
+    unknown = (422, "unknown_card")
+    for reply_to in (hidden_ask["id"], offer["id"], request["id"], missing):
+        refused = m.post(quentin, "offer", "Me too", reply_to=reply_to)
+        assert answer(refused) == unknown, reply_to
+    assert http.get(m.url()).json()["seq"] == seq, "a refusal changed the room"
+    staff = {c["id"]: c for c in http.get(m.url("/cards"), headers=m.facilitator).json()}
+    assert staff[offer["id"]]["status"] == "open"
+    # Its author may still take back a card of theirs the facilitator hid.
+    taken_back = m.act(quentin, offer["id"], "withdraw")
+    assert taken_back.status_code == 200, taken_back.text
+    assert taken_back.json()["status"] == "withdrawn"

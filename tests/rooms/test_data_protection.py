@@ -283,6 +283,28 @@ async def test_a_late_stream_resuming_across_the_withdrawal_gets_no_name(
         assert late_card["to"]["participant"]["name"] == NAME
 
 
+def test_leaving_erases_the_name_from_what_staff_heard_when_someone_else_left(
+        http: httpx.Client) -> None:
+    """A held request Zebedee made to an organisation went, when the one who answered it
+    left, into that leaver's staff-only cards.renamed (its public view did not change).
+    When Zebedee leaves in turn, that stored event must lose his name too."""
+    m = open_meeting(http)
+    zeb, hari = m.join(NAME, "Harbour Trust"), m.join("Hari Health", "NHS")
+    m.push(text="What do you need?", collects="any")
+    assert http.patch(m.url(), json={"answers_held": True},
+                      headers=m.facilitator).status_code == 200
+    request = m.card(zeb, "request", "Share the discharge data", to_organisation="nhs")
+    assert m.act(hari, request["id"], "reply", answer="yes").status_code == 200
+    for who in (hari, zeb):
+        left = http.post(m.url("/participants/me/withdraw"), headers=who.auth)
+        assert left.status_code == 200, left.text
+    log = http.get(m.url("/export.json"), headers=m.organiser)
+    renamed = [e for e in log.json()["events"] if e["event"] == "cards.renamed"]
+    assert [c["id"] for c in renamed[0]["data"]["cards"]] == [request["id"]]
+    assert_nameless(log.text, "the export after both left")
+    assert_nameless(http.get(m.url("/events"), headers=m.facilitator).text, "staff /events")
+
+
 def test_a_withdrawn_participant_is_no_longer_counted_as_in_the_room(
         http: httpx.Client) -> None:
     """The room's participant count (console, board, snapshot) agrees with its list of
@@ -293,6 +315,112 @@ def test_a_withdrawn_participant_is_no_longer_counted_as_in_the_room(
     present = http.get(m.url("/participants")).json()
     assert [p["name"] for p in present] == ["Bea Bellweather", "Carl Cooper"]
     assert http.get(m.url()).json()["participant_count"] == len(present)
+
+
+def test_a_withdrawn_name_leaves_the_database_files_on_disk(fresh_server: Server) -> None:
+    """Issue 12, item 9: after withdrawal the SQLite -wal still held copies of the name
+    (secure_delete was off, and the log keeps old pages until overwritten). The bytes of
+    the database file and its log are read as they are on disk."""
+    files = [fresh_server.db_path, Path(f"{fresh_server.db_path}-wal")]
+
+    def on_disk() -> bytes:
+        return b"".join(path.read_bytes() for path in files if path.exists())
+
+    with httpx.Client(base_url=fresh_server.url, timeout=10) as http:
+        leaving = meeting_with_zebedee(http)
+        assert NAME.encode() in on_disk(), "the check can see the name before"
+        assert withdraw(leaving).status_code == 200
+        raw = on_disk()
+        for part in NAME_PARTS:
+            assert part.encode() not in raw, f"{part!r} is still on disk"
+        # The room carries on: the name stays gone as others post.
+        m = leaving.meeting
+        m.card(leaving.bea, "ask", "After the withdrawal")
+        assert http.get(m.url("/cards")).status_code == 200
+    fresh_server.stop()
+    for part in NAME_PARTS:
+        assert part.encode() not in on_disk(), f"{part!r} is on disk after a stop"
+    fresh_server.start()
+
+
+def test_on_postgresql_no_live_row_keeps_a_withdrawn_name(tmp_path: Path,
+                                                          postgres_url: str) -> None:
+    """What PostgreSQL guarantees (README, Decisions: erasure on disk): once the
+    withdrawal is answered, no row any query can read holds the name. Old row versions
+    stay as dead tuples until vacuum; that is documented, not hidden."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.scaleout.conftest import migrate
+
+    assert migrate(postgres_url).returncode == 0
+    server = Server(tmp_path / "unused.db", env={"ASKROOM_DATABASE_URL": postgres_url}).start()
+    engine = make_engine(postgres_url)
+    tables = ("rooms", "participants", "prompts", "cards", "replies", "events", "run_items")
+
+    def rows() -> str:
+        with engine.connect() as connection:
+            return "\n".join(str(row) for table in tables for row in connection.execute(
+                text(f"SELECT t::text FROM {table} t")))  # noqa: S608 (our own table names)
+
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            leaving = meeting_with_zebedee(http)
+            assert NAME in rows(), "the check can see the name before"
+            assert withdraw(leaving).status_code == 200
+        assert_nameless(rows(), "PostgreSQL's live rows")
+    finally:
+        engine.dispose()
+        server.stop()
+
+
+def test_leaving_reads_only_the_events_that_name_the_person(tmp_path: Path) -> None:
+    """Issue 12, item 7: leaving read and rewrote the room's whole event log under the
+    write lock. The work now grows with what names the person, not with the room's
+    history: a room of 300 other events costs no more than an empty one. (The service on
+    a real SQLite file; an ORM event listener counts the event rows leaving loads.)"""
+    from sqlalchemy import event as orm_event
+
+    from app import schema
+    from app.db import make_engine
+    from app.rooms.models import Event
+    from app.rooms.service import RoomService
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'history.db'}")
+    schema.upgrade(engine)
+    service = RoomService(engine)
+    room, key, _ = service.create_room("A long meeting", "")
+    code = room["code"]
+    service.push_prompt(code, key, library_key=None, text="What do you need?",
+                        collects="any", duration_s=None, self_commit=None)
+
+    def post(token: str, client_id: str, **card: Any) -> JSONish:
+        fields = {"kind": "ask", "text": "An ask", "to_participant_id": None,
+                  "to_organisation": None, "reply_to": None, **card}
+        return service.post_card(code, token, client_id=client_id, **fields).body  # type: ignore[no-any-return]
+
+    zeb = service.join(code, NAME, "Harbour Trust").body
+    bea = service.join(code, "Bea Bellweather", "Council").body
+    post(zeb["token"], "z1")
+    post(bea["token"], "b0", kind="request", to_participant_id=zeb["id"])
+    for i in range(1, 300):
+        post(bea["token"], f"b{i}", text=f"Another ask {i}")
+    loaded: list[int] = []
+
+    def count(target: Event, _context: Any) -> None:
+        loaded.append(target.seq)
+
+    orm_event.listen(Event, "load", count)
+    try:
+        service.leave(code, zeb["token"])
+    finally:
+        orm_event.remove(Event, "load", count)
+    # His join, his ask, Bea's request to him: three events name him.
+    assert len(loaded) == 3, f"leaving loaded {len(loaded)} events"
+    log = service.export_log(code, key)
+    assert_nameless(json.dumps(log), "the export after leaving")
+    assert sum(e["event"] == "card.created" for e in log["events"]) == 301
+    engine.dispose()
 
 
 # --- deletion --------------------------------------------------------------------------

@@ -534,3 +534,70 @@ async def test_an_anonymous_author_leaving_does_not_point_the_room_at_their_card
             f"authors' cards {sorted(pointed & (hidden | {cast.request_to_named['id']}))}")
         for card in cards_in(frames):
             assert_public_card(card, cast)
+
+
+def test_nothing_public_about_an_unnamed_card_changes_when_its_author_leaves(
+        http: httpx.Client) -> None:
+    """Issue 12, item 1: three people each post two anonymous asks, one withdraws. Before
+    the fix the staff-only cards.renamed set the leaver's cards' seq to its own, so on the
+    public GET /cards exactly their cards shared one seq, right after participant.left.
+    Every public view of every card, by anyone but staff, is the same before and after."""
+    m = Meeting.open(http, "Quiet asks")
+    people = [m.join(name, org) for name, org in (("Ida Threlkeld", "Council"),
+                                                  ("Jago Penhallow", "NHS"),
+                                                  ("Kerensa Trewin", "Fire Service"))]
+    m.push(text="What do you need?", collects="any", identity_choice=True)
+    for round_ in range(2):
+        for person in people:
+            m.card(person, "ask", f"Anonymous ask {round_} of someone", identity="anonymous")
+            m.card(person, "ask", f"Org-only ask {round_}", identity="organisation")
+
+    def public_views() -> dict[str, Any]:
+        return {"cards": http.get(m.url("/cards")).json(),
+                "cards (participant)": http.get(m.url("/cards"),
+                                                headers=people[0].auth).json(),
+                "mine": http.get(m.url("/mine"), headers=people[0].auth).json()["cards"]}
+
+    before = public_views()
+    leaving = http.post(m.url("/participants/me/withdraw"), headers=people[1].auth)
+    assert leaving.status_code == 200, leaving.text
+    after = public_views()
+    assert after == before
+    assert len({c["seq"] for c in after["cards"]}) == len(after["cards"]), "one seq per card"
+    # Staff see the author's new name; the event that told them has its own seq.
+    staff = {c["id"]: c for c in http.get(m.url("/cards"), headers=m.facilitator).json()}
+    theirs = [c for c in staff.values() if c["author"]["id"] == people[1].id]
+    assert theirs and {c["author"]["name"] for c in theirs} == {"A participant"}
+    log = http.get(m.url("/events"), headers=m.facilitator).json()["events"]
+    renamed = [e for e in log if e["event"] == "cards.renamed"]
+    assert len(renamed) == 1
+    assert {c["id"] for c in renamed[0]["data"]["cards"]} == {c["id"] for c in theirs}
+    assert {c["seq"] for c in renamed[0]["data"]["cards"]} == {renamed[0]["seq"]}
+
+
+def test_a_client_id_reaches_only_its_author_and_staff(http: httpx.Client) -> None:
+    """Issue 12, item 12: the README's curl example uses readable client ids ("sam-1"),
+    which on a public card would name an anonymous author."""
+    m = Meeting.open(http, "Client ids")
+    sam, ann = m.join("Sam Readable", "Council"), m.join("Ann Other", "NHS")
+    m.push(text="What do you need?", collects="any", identity_choice=True)
+    body = {"client_id": "sam-1", "kind": "ask", "text": "Quietly asking",
+            "identity": "anonymous"}
+    posted = http.post(m.url("/cards"), json=body, headers=sam.auth)
+    assert posted.status_code == 201 and posted.json()["client_id"] == "sam-1"
+    again = http.post(m.url("/cards"), json=body, headers=sam.auth)  # a retry finds it
+    assert again.status_code == 200 and again.json()["client_id"] == "sam-1"
+    responses = {
+        "GET /cards": http.get(m.url("/cards")),
+        "GET /cards (Ann)": http.get(m.url("/cards"), headers=ann.auth),
+        "GET /events": http.get(m.url("/events")),
+        "GET /mine (Ann)": http.get(m.url("/mine"), headers=ann.auth),
+        "board page": http.get(f"/r/{m.code}/board"),
+    }
+    for where, response in responses.items():
+        assert response.status_code == 200, where
+        assert "sam-1" not in response.text, where
+    own = http.get(m.url("/mine"), headers=sam.auth).json()["cards"]
+    assert [c["client_id"] for c in own] == ["sam-1"]
+    staff = http.get(m.url("/cards"), headers=m.facilitator).json()
+    assert [c["client_id"] for c in staff] == ["sam-1"]

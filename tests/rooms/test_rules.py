@@ -35,7 +35,7 @@ from app.rooms.rules import (
     set_timer,
     withdraw,
 )
-from app.rooms.views import card_view, public_event_data
+from app.rooms.views import card_view, public_card, public_event_data
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -1007,7 +1007,67 @@ def test_public_event_data_hides_a_card_hidden_since_the_event() -> None:
 )
 def test_public_event_data_leaves_everything_else_untouched(data: dict[str, Any]) -> None:
     expected = copy.deepcopy(data)
+    if "card" in expected:  # but for the client id: the author's business (issue 12)
+        del expected["card"]["client_id"]
     assert public_event_data("card.updated", data, hidden_now=False) == expected
+
+
+def test_no_public_view_carries_the_client_id_but_the_authors_own() -> None:
+    """A readable client id ("sam-1") would name the author of an anonymous card."""
+    card = card_view(make_card(10, "ask", sam(), identity="anonymous"),
+                     [], PEOPLE)
+    assert "client_id" not in public_card(card)
+    assert "client_id" not in public_card(card, viewer=alex().id)
+    assert "client_id" not in public_event_data("card.created", {"card": card},
+                                                hidden_now=False)["card"]
+    assert public_card(card, viewer=sam().id)["client_id"] == "c10"
+
+
+def test_a_withdrawn_card_is_a_stub_in_every_public_event_of_it() -> None:
+    """Withdrawn is off every public surface, as hidden is: the withdrawal itself says
+    only that; earlier events replayed after it carry no text (issue 12)."""
+    gone = {"card": card_view(make_card(10, "ask", sam(), status="withdrawn",
+                                        text="Never mind"), [], PEOPLE)}
+    assert public_event_data("card.updated", gone, hidden_now=False) == {
+        "card": {"id": 10, "status": "withdrawn"}}
+    earlier = {"card": card_view(make_card(10, "ask", sam(), text="Never mind"), [], PEOPLE)}
+    assert public_event_data("card.created", earlier, hidden_now=True) == HIDDEN_10
+
+
+def test_a_held_answer_is_no_ones_commitment_yet() -> None:
+    """While held, progress is refused alike whatever was answered and whoever asks, the
+    one who answered included: a public card.updated would tell the room it was a yes."""
+    for answer in rules.ANSWERS:
+        request = request_to(sam(), person=alex())
+        latest, _ = reply(make_room(answers_held=True), request, by=alex(), answer=answer,
+                          note="", now=NOW)
+        for who in (sam(), alex(), jo()):
+            with refused("conflict", "not_a_commitment"):
+                report_progress(request, owner_id=commitment_owner_id(request, latest),
+                                beneficiary=sam().id, by=who, progress="done", note="",
+                                now=NOW)
+        assert request.progress == "not_started"
+
+
+def test_answering_or_accepting_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> None:
+    """A card off the board must not tell its kind through the refusal."""
+    for kind in rules.CARD_KINDS:
+        gone = make_card(20, kind, pat(), status="withdrawn")
+        with refused("conflict", "card_withdrawn"):
+            reply(make_room(), gone, by=alex(), answer="yes", note="", now=NOW)
+        with refused("conflict", "card_withdrawn"):
+            accept(make_room(), gone, answered=None, by=sam())
+
+
+def test_an_offer_to_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> None:
+    """A card off the board must not tell its kind through the refusal."""
+    for kind in ("ask", "offer"):
+        gone = make_card(20, kind, pat(), status="withdrawn")
+        with refused("conflict", "card_withdrawn"):
+            post_card(make_room(), author=sam(), kind="offer", text="I can", client_id="x",
+                      current=None, to_participant_id=None, to_participant=None,
+                      to_organisation=None, known_organisations={}, reply_to_id=20,
+                      reply_to=gone, now=NOW)
 
 
 def test_the_rules_module_names_what_the_spec_names() -> None:

@@ -301,6 +301,51 @@ async def test_public_replay_from_the_database_strips_hidden_cards_after_a_resta
     assert_never_carries(late, "Regretted words 0be7")
 
 
+async def test_a_withdrawn_card_is_a_stub_in_every_public_replay_but_stays_for_staff(
+        fresh_server: Server) -> None:
+    """Issue 12, item 6: withdrawn is off every public surface, as hidden is. Replays from
+    memory (a watcher keeps the room live), from the database after a restart, and
+    /events all give the withdrawn card's events as stubs; the live withdrawal says only
+    `withdrawn`; staff replays and the export keep the words."""
+    secret = "Withdrawn words 7f3a"
+    with httpx.Client(base_url=fresh_server.url, timeout=10) as http:
+        meeting = Meeting.open(http, "Second thoughts")
+        sam = meeting.join("Sam", "Council")
+        meeting.push(text="What do you need?", collects="any")
+        async with open_stream(fresh_server, meeting.code) as watcher:
+            await watcher.snapshot()
+            card = await off_loop(meeting.card, sam, "ask", secret)
+            withdrawn = await off_loop(meeting.act, sam, card["id"], "withdraw")
+            assert withdrawn.status_code == 200, withdrawn.text
+            kept = await off_loop(meeting.card, sam, "ask", "Still asking")
+            last = await off_loop(room_seq, meeting)
+            live = await watcher.events_through(last)
+            assert cards_by_id(live)[card["id"]][-1]["data"] == {
+                "card": {"id": card["id"], "status": "withdrawn"}}
+            async with open_stream(fresh_server, meeting.code, after=0) as late:
+                from_memory = await late.events_through(last)
+            assert_never_carries(late, secret)
+
+        def check(replayed: list[Frame], where: str) -> None:
+            assert seqs(replayed) == contiguous(1, last), where
+            stubs = [e["data"]["card"] for e in cards_by_id(replayed)[card["id"]]]
+            assert len(stubs) == 2 and all("text" not in c for c in stubs), (where, stubs)
+            assert cards_by_id(replayed)[kept["id"]][0]["data"]["card"]["text"] == "Still asking"
+            assert secret not in json.dumps(replayed), where
+
+        check(from_memory, "the replay from memory")
+        check(http.get(meeting.url("/events")).json()["events"], "GET /events")
+        await off_loop(fresh_server.restart)
+        async with open_stream(fresh_server, meeting.code, after=0) as late:
+            check(await late.events_through(last), "the replay after a restart")
+        assert_never_carries(late, secret)
+        check(http.get(meeting.url("/events")).json()["events"], "GET /events after a restart")
+        # Staff keep it: their replay and the export.
+        staff = http.get(meeting.url("/events"), headers=meeting.facilitator).json()["events"]
+        assert secret in json.dumps(staff)
+        assert secret in http.get(meeting.url("/export.json"), headers=meeting.organiser).text
+
+
 @pytest.mark.parametrize("role", ["facilitator", "organiser"])
 async def test_staff_auth_gets_a_private_snapshot_then_the_private_stream(
         server: Server, meeting: Meeting, role: str) -> None:
