@@ -174,8 +174,6 @@ const live = liveRoom(code, store, {
 
 store.subscribe((change) => {
   if (me && snapshotSeen && change.type !== "snapshot") {
-    // A card that reached the server leaves the outbox, whichever tab sent it.
-    if (change.type === "card.created" && change.card && change.card.client_id) outbox.remove(change.card.client_id);
     notice(change, { me, own, roomState, store });
     if (mine.concerns(change, me, own)) mine.schedule();
   }
