@@ -165,9 +165,10 @@ export function setUpCards(ctx) {
     const total = ctx.store.visibleCards().length;
     $("cards-total").textContent = total ? `(${total})` : "";
     $("cards-empty").hidden = cards.length > 0;
-    $("cards-empty").textContent = filter === "all"
-      ? "No cards yet. Push a prompt: requests, asks and offers appear here as people send them."
-      : "No cards of this kind yet.";
+    $("cards-empty").textContent = filter !== "all" ? "No cards of this kind yet."
+      : ctx.store.prompt ? "No cards yet — waiting for the room. Requests, asks and offers "
+                           + "appear here as people send them."
+      : "No cards yet. Push a prompt: requests, asks and offers appear here as people send them.";
     const filterFocus = active && $("filters").contains(active) ? active.dataset.filter : null;
     fill($("filters"), filterButtons());
     if (filterFocus) {
