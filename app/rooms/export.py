@@ -248,6 +248,19 @@ class _OrganisationTally:
     commitments_made: int = 0
 
 
+def counts_in_the_room(card: Json) -> bool:
+    """The one definition behind every count per organisation, here and in the report
+    (report-model.js `countsInTheRoom`): a card counts when the room saw it, so not one
+    its author withdrew, nor one the facilitator hid."""
+    return card["status"] != "withdrawn" and not card["hidden"]
+
+
+def _seen_as_author(card: Json, person: Json) -> bool:
+    """False when `person` wrote `card` and chose to be anonymous to the room: the room
+    never learned their organisation, so the card counts for none (as in the report)."""
+    return not (card["identity"] == "anonymous" and person["id"] == card["author"]["id"])
+
+
 def _organisation_table(log: Json) -> Table:
     tallies: dict[str, _OrganisationTally] = {}
     member_keys: dict[int, str] = {}
@@ -262,15 +275,17 @@ def _organisation_table(log: Json) -> Table:
         # Membership comes from the participants list; the embedded copy is a fallback.
         return member_keys.get(person["id"], organisation_key(person["organisation"]))
 
-    for card in log["cards"]:
+    for card in filter(counts_in_the_room, log["cards"]):
         if card["kind"] == "request":
-            if tally := tallies.get(key_of(card["author"])):
-                tally.requests_made += 1
+            if _seen_as_author(card, card["author"]):
+                if tally := tallies.get(key_of(card["author"])):
+                    tally.requests_made += 1
             for key in _receiving_keys(card, key_of):
                 if tally := tallies.get(key):
                     tally.requests_received += 1
-        if card["commitment"] is not None:
-            if tally := tallies.get(key_of(card["commitment"]["owner"])):
+        owner = card["commitment"] and card["commitment"]["owner"]
+        if owner and _seen_as_author(card, owner):
+            if tally := tallies.get(key_of(owner)):
                 tally.commitments_made += 1
 
     # Named organisations in order of first appearance; the people without one last.

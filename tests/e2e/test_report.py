@@ -5,6 +5,7 @@ organisation, and Chromium's print to PDF keeps every commitment."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
@@ -409,4 +411,65 @@ def test_authors_who_chose_not_to_be_named_stay_unnamed_in_the_report(
     # Only the list of who took part (public to the room anyway) names Kim.
     expect(page.locator("#report").get_by_text("Kim Hidden")).to_have_count(1)
     expect(page.locator(".people")).to_contain_text("Kim Hidden")
+    assert page_errors.errors == []
+
+
+def organisation_figures(page: Page, name: str) -> dict[str, int]:
+    """The figures the report shows in one organisation's section, by their label."""
+    section = page.locator(f".org-section[data-org='{org_key(name)}']")
+    expect(section.locator(".figure").first).to_be_visible()
+    pairs = section.locator(".figure").evaluate_all(
+        "figures => figures.map(f => [f.querySelector('.figure-label').textContent,"
+        " Number(f.querySelector('.figure-n').textContent)])")
+    return dict(pairs)
+
+
+def test_the_report_and_the_xlsx_count_each_organisation_the_same_way(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    """One definition (export.py counts_in_the_room, report-model.js countsInTheRoom): a
+    withdrawn or hidden card counts for nobody, an anonymous author for no organisation."""
+    meeting = Meeting.open(http, "One count for each")
+    sam = meeting.join("Sam Carter", "Work Programme")
+    alex = meeting.join("Alex Morgan", "Borough Council")
+    dana = meeting.join("Dana Price", "Borough Council")
+    priya = meeting.join("Priya Shah", "NHS CCG")
+    meeting.push(text="What do you need, and what can you give?", collects="any",
+                 identity_choice=True)
+    withdrawn = meeting.card(sam, "request", "Asked, then taken back.", to_participant_id=alex.id)
+    assert meeting.act(sam, withdrawn["id"], "withdraw").status_code == 200
+    hidden = meeting.card(sam, "request", "Off topic.", to_organisation="Borough Council")
+    assert http.patch(meeting.url(f"/cards/{hidden['id']}"), json={"hidden": True},
+                      headers=meeting.facilitator).status_code == 200
+    anonymous = meeting.card(priya, "request", "Call us before a discharge.",
+                             to_organisation="Borough Council", identity="anonymous")
+    assert meeting.act(alex, anonymous["id"], "reply", answer="yes").status_code == 200
+    named = meeting.card(sam, "request", "Send the weekly admissions.",
+                         to_participant_id=priya.id)
+    assert meeting.act(priya, named["id"], "reply", answer="yes").status_code == 200
+    ask = meeting.card(sam, "ask", "Who can lend a room on Tuesdays?")
+    offer = meeting.card(dana, "offer", "Ours, any Tuesday.", reply_to=ask["id"],
+                         identity="anonymous")
+    assert meeting.act(sam, offer["id"], "accept").status_code == 200
+
+    response = http.get(meeting.url("/export.xlsx"), headers=meeting.organiser)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Organisations"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("organisation", "participants", "requests_made", "requests_received",
+                       "commitments_made")
+    xlsx = {row[0]: row[1:] for row in rows[1:]}
+    expected = {
+        "Work Programme": (1, 1, 0, 0),   # the named request only
+        "Borough Council": (2, 0, 1, 1),  # the anonymous request, and Alex's yes to it
+        "NHS CCG": (1, 0, 1, 1),          # Priya's anonymous request counts for nobody
+    }
+    assert xlsx == expected
+
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+    for name, (people, made, received, committed) in expected.items():
+        shown = organisation_figures(page, name)
+        assert (shown["requests made"], shown["requests received"],
+                shown["commitments made"]) == (made, received, committed), name
+        assert shown.get("person took part", shown.get("people took part")) == people
     assert page_errors.errors == []

@@ -91,6 +91,7 @@ def _card(
     replies: list[dict[str, Any]] | None = None,
     commitment: dict[str, Any] | None = None,
     hidden: bool = False,
+    identity: str = "named",
 ) -> dict[str, Any]:
     has_target = to_participant is not None or to_organisation is not None
     return {
@@ -98,6 +99,7 @@ def _card(
         "kind": kind,
         "text": text,
         "status": status,
+        "identity": identity,
         "hidden": hidden,
         "spotlight": False,
         "author": _person(author),
@@ -470,6 +472,36 @@ def test_organisations_sheet_has_no_empty_row_when_everyone_has_an_organisation(
         "organisation",
         "Pathways Work Programme",
         "County Council",
+    ]
+
+
+def test_organisations_count_only_what_the_room_saw() -> None:
+    """One definition with the report (export.counts_in_the_room): a withdrawn or hidden
+    card counts for nobody; an author anonymous to the room counts for no organisation."""
+    yes = [_reply("yes", "", SAM, "t")]
+    cards = [
+        _card(1, "request", "Taken back", DANA, seq=1, created_at="t", to_participant=SAM,
+              status="withdrawn"),
+        _card(2, "request", "Off topic", DANA, seq=2, created_at="t", to_participant=SAM,
+              hidden=True, status="yes", replies=yes, commitment=_commitment(SAM, "done")),
+        _card(3, "request", "Unsigned", DANA, seq=3, created_at="t", to_participant=SAM,
+              identity="anonymous", status="yes", replies=yes,
+              commitment=_commitment(SAM, "not_started")),
+        _card(4, "offer", "Anonymous help", PRIYA, seq=4, created_at="t", status="accepted",
+              identity="anonymous", commitment=_commitment(PRIYA, "not_started")),
+        _card(5, "offer", "Help by organisation", PRIYA, seq=5, created_at="t",
+              status="accepted", identity="organisation",
+              commitment=_commitment(PRIYA, "not_started")),
+    ]
+    log = _log([DANA, SAM, PRIYA], [], cards)
+
+    values = sheet_values(read_xlsx(log_to_xlsx(log))["Organisations"])
+
+    assert values == [
+        ORGANISATIONS_HEADER,
+        ["Pathways Work Programme", 1, 0, 0, 0],
+        ["County Council", 1, 0, 1, 1],
+        ["NHS Commissioning", 1, 0, 0, 1],
     ]
 
 

@@ -28,6 +28,14 @@ function asTheRoomSawIt(card) {
   return { ...card, author, commitment };
 }
 
+/**
+ * The one definition behind every count per organisation, here and in the XLSX export's
+ * Organisations sheet (app/rooms/export.py `counts_in_the_room`): a card counts when the
+ * room saw it, so not one its author withdrew, nor one the facilitator hid; and an author
+ * anonymous to the room counts for no organisation (asTheRoomSawIt).
+ */
+export const countsInTheRoom = (card) => card.status !== "withdrawn" && !card.hidden;
+
 /** "43" for 3 of 7; 0 when there is nothing to divide. */
 export const percent = (part, whole) => (whole ? Math.round((100 * part) / whole) : 0);
 
@@ -70,7 +78,7 @@ export function buildReport(log) {
   };
 
   const hiddenCount = log.cards.filter((c) => c.hidden && c.status !== "withdrawn").length;
-  const cards = log.cards.filter((c) => !c.hidden && c.status !== "withdrawn").map(asTheRoomSawIt);
+  const cards = log.cards.filter(countsInTheRoom).map(asTheRoomSawIt);
   const byId = new Map(cards.map((c) => [c.id, c]));
 
   const requests = cards.filter((c) => c.kind === "request").map((card) => {
