@@ -473,3 +473,24 @@ def test_the_report_and_the_xlsx_count_each_organisation_the_same_way(
                 shown["commitments made"]) == (made, received, committed), name
         assert shown.get("person took part", shown.get("people took part")) == people
     assert page_errors.errors == []
+
+
+def test_the_printed_report_never_ends_with_a_page_of_only_the_footer(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    """Rooms of sizes whose footer used to land on a page of its own (A4, Chromium)."""
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    for size in (9, 10, 15, 16):
+        meeting = Meeting.open(http, f"Footer check {size}")
+        ann = meeting.join("Ann Lee", "Borough Council")
+        meeting.push(library_key="commitments")
+        for number in range(size):
+            meeting.card(ann, "offer", f"Commitment number {number}: publish the clinic times "
+                                       "on every partner's intranet by Friday.")
+        page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+        expect(page.locator("#report h1")).to_have_text(f"Footer check {size}")
+        pages = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages
+        last = words(pages[-1].extract_text())
+        assert "Prepared from the Askroom log" in last, size  # the footer is there, whole
+        assert "Askroom deletes the meeting's data" in last, size
+        assert "Commitment number" in last, (size, last)  # and not alone
+    assert page_errors.errors == []
