@@ -395,15 +395,28 @@ def report_progress(
     progress: str,
     note: str,
     now: datetime,
+    answered: Card | None = None,
 ) -> list[Emit]:
-    """Progress on a commitment, by its owner or the person it is for; even after closing."""
+    """Progress on a commitment, by its owner or the person it is for; even after closing.
+    `answered` is the ask or request an offer answers (how the room knows the person it is for)."""
     if owner_id is None:
         raise Refusal("conflict", "not_a_commitment", "This card is not a commitment (yet).")
     if by.id not in (owner_id, beneficiary):
         raise Refusal("forbidden", "not_your_commitment",
                       "Only the owner of a commitment, or the person it is for, can update it.")
     card.progress, card.progress_note, card.progress_updated_at = progress, note, now
+    card.progress_updated_by_id = by.id
+    card.progress_updated_by_shown = shown_as(by.id, card, answered)
     return [Emit("card.updated", card)]
+
+
+def shown_as(person_id: int, card: Card, answered: Card | None) -> str:
+    """How the room knows a person in a commitment: as they chose on the card they wrote
+    (the commitment itself, or the ask or request it answers); named otherwise."""
+    for written in (card, answered):
+        if written is not None and written.author_id == person_id:
+            return written.identity
+    return "named"
 
 
 def moderate(

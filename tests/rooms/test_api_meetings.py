@@ -711,7 +711,8 @@ def test_answers_carry_the_fields_the_spec_promises(http: httpx.Client) -> None:
             "prompt_id", "replies", "commitment", "created_at", "seq"} <= set(card)
     assert set(card["to"]) == {"participant", "organisation"}
     assert set(card["replies"][0]) == {"answer", "note", "by", "at"}
-    assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at"}
+    assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at", "updated_by",
+                                       "updated_by_shown"}
     page = ok(http.get(meeting.url("/events")))
     assert set(page) == {"events", "seq"}
     assert all({"type", "seq", "event", "at", "data"} <= set(e) for e in page["events"])
