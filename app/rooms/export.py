@@ -50,6 +50,7 @@ COMMITMENT_COLUMNS = (
     "source",
     "progress",
     "note",
+    "updated_by",
 )
 ORGANISATION_COLUMNS = (
     "organisation",
@@ -92,6 +93,7 @@ _COLUMN_WIDTHS = {
     "answered_by": 20,
     "commitment_owner": 20,
     "owner": 20,
+    "updated_by": 20,
     "for_whom": 20,
     "from_organisation": 26,
     "to_organisation": 26,
@@ -215,6 +217,8 @@ def _commitment_row(card: Json, cards_by_id: Mapping[int, Json]) -> Row:
         _source_text(card, cards_by_id),
         commitment["progress"],
         commitment["note"],
+        # Who last set the progress (the owner, or the person it is for); "" until set.
+        (commitment.get("updated_by") or {}).get("name", ""),
     ]
 
 

@@ -41,6 +41,7 @@ COMMITMENTS_HEADER = [
     "source",
     "progress",
     "note",
+    "updated_by",
 ]
 ORGANISATIONS_HEADER = [
     "organisation",
@@ -126,9 +127,15 @@ def _reply(answer: str, note: str, by: dict[str, Any], at: str) -> dict[str, Any
 
 
 def _commitment(
-    owner: dict[str, Any], progress: str, note: str = "", updated_at: str | None = None
+    owner: dict[str, Any],
+    progress: str,
+    note: str = "",
+    updated_at: str | None = None,
+    updated_by: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {"owner": _person(owner), "progress": progress, "note": note, "updated_at": updated_at}
+    return {"owner": _person(owner), "progress": progress, "note": note,
+            "updated_at": updated_at, "updated_by": updated_by and _person(updated_by),
+            "updated_by_shown": "named"}
 
 
 def _log(
@@ -205,7 +212,8 @@ def origin_stories_log() -> dict[str, Any]:
             to_organisation="County Council",
             prompt_id=1,
             replies=[_reply("yes", WELFARE_ANSWER, SAM, "2026-11-27T09:20:00.000Z")],
-            commitment=_commitment(SAM, "in_progress", "Remit redrafted", "2026-12-04T10:00:00Z"),
+            commitment=_commitment(SAM, "in_progress", "Remit redrafted", "2026-12-04T10:00:00Z",
+                                   updated_by=DANA),
         ),
         # A request to an organisation only, answered twice: the latest answer stands.
         _card(
@@ -243,7 +251,8 @@ def origin_stories_log() -> dict[str, Any]:
             status="accepted",
             reply_to=3,
             prompt_id=2,
-            commitment=_commitment(TOM, "done", "Sent to 4,000 staff", "2026-11-29T08:00:00Z"),
+            commitment=_commitment(TOM, "done", "Sent to 4,000 staff", "2026-11-29T08:00:00Z",
+                                   updated_by=TOM),
         ),
         _card(
             5,
@@ -413,19 +422,20 @@ def test_xlsx_commitments_sheet_names_owner_beneficiary_and_source() -> None:
         [
             "Sam Okafor", "County Council", WELFARE_REQUEST,
             "Dana Price", "Pathways Work Programme", WELFARE_REQUEST,
-            "in_progress", "Remit redrafted",
+            # The person it was for set the progress: the sheet says who.
+            "in_progress", "Remit redrafted", "Dana Price",
         ],
         [
             "Tom Hale", "County Council", FLU_OFFER,
             "Priya Shah", "NHS Commissioning", WINTER_ASK,
-            "done", "Sent to 4,000 staff",
+            "done", "Sent to 4,000 staff", "Tom Hale",
         ],
         [
             "Jo Mills", "Volunteer Centre", VOLUNTEER_OFFER,
             "Priya Shah", "NHS Commissioning", WINTER_ASK,
-            "not_started", "",
+            "not_started", "", "",
         ],
-        ["Alex Reed", "", WRITE_UP, "the room", "", "", "not_started", ""],
+        ["Alex Reed", "", WRITE_UP, "the room", "", "", "not_started", "", ""],
     ]  # fmt: skip
 
 
@@ -546,7 +556,7 @@ def hostile_log(text: str) -> dict[str, Any]:
         to_organisation=text + " (2)",
         prompt_id=1,
         replies=[_reply("yes", text, asked, "2026-11-27T09:02:00.000Z")],
-        commitment=_commitment(asked, "in_progress", text),
+        commitment=_commitment(asked, "in_progress", text, updated_by=asker),
     )
     return _log([asker, asked], [_prompt(1, text, "request")], [request], title=text)
 
@@ -579,6 +589,7 @@ def test_xlsx_has_no_formulas_and_neutralises_like_the_csv(text: str) -> None:
         _expected(text),
         _expected(text),
         "in_progress",
+        _expected(text),
         _expected(text),
     ]
     organisations = [row[0] for row in sheet_values(workbook["Organisations"])[1:]]

@@ -5,6 +5,7 @@
 
 import { announce, fill, h, ANSWER_LABEL, KIND_LABEL, placeInOrder } from "./dom.js";
 import { renderCard } from "./cards.js";
+import { updatedByLine } from "./progress-by.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -91,6 +92,8 @@ export function setUpCards(ctx) {
       el.querySelector(".card-head").append(
         h("span", { class: "flag flag-held", text: "Held: the board shows “answered”" }));
     }
+    const updatedBy = card.commitment ? updatedByLine(card.commitment) : null;
+    if (updatedBy) el.querySelector(".card-commitment").after(updatedBy);
     // The console always names the author; the room sees them as they chose.
     if (SHOWN_AS[card.identity]) {
       el.querySelector(".card-route").after(
