@@ -333,7 +333,7 @@ def test_console_is_accessible_and_looks_right(
 def test_the_console_shows_the_facilitators_own_link_to_copy(
         contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
     meeting = Meeting.open(http)
-    page = open_console(contexts, page_errors, meeting,
+    page = open_console(contexts, page_errors, meeting, viewport={"width": 1366, "height": 768},
                         permissions=["clipboard-read", "clipboard-write"])
     box = page.locator("#facilitator")
     expect(box).to_contain_text("Your facilitator link")
@@ -346,6 +346,7 @@ def test_the_console_shows_the_facilitators_own_link_to_copy(
     expect(box.locator("#facilitator-status")).to_contain_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert page.locator("#created").is_hidden()  # the "room created" note is the landing's
+    box.scroll_into_view_if_needed()
     screenshot(page, "console-facilitator-link")
 
     # The organiser sees no facilitator link (their key is not the facilitator's).
@@ -399,4 +400,24 @@ def test_skip_to_the_cards_focuses_them_without_moving_the_page(
     # Nothing hangs below the window: the page cannot be scrolled at all.
     assert page.evaluate("document.scrollingElement.scrollHeight") == 768
     expect(page.locator(".console-bar")).to_be_in_viewport(ratio=1)
+    assert page_errors.errors == []
+
+
+def test_progress_set_by_the_person_it_is_for_says_who_on_the_console(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    sam = meeting.join("Sam", "Work Programme")
+    alex = meeting.join("Alex", "Borough Council")
+    request = meeting.card(sam, "request", "Share the list every week.", to_participant_id=alex.id)
+    assert meeting.act(alex, request["id"], "reply", answer="yes").status_code == 200
+    page = open_console(contexts, page_errors, meeting)
+    card = card_in(page, request["id"])
+    expect(card.locator(".card-commitment")).to_be_visible()
+    assert meeting.act(alex, request["id"], "progress", progress="in_progress").status_code == 200
+    expect(card.locator(".progress")).to_have_text("In progress")
+    expect(card.locator(".updated-by")).to_have_count(0)  # the owner: nothing to add
+    # Sam, whom it is for, marks it done: the console says so, live.
+    assert meeting.act(sam, request["id"], "progress", progress="done").status_code == 200
+    expect(card.locator(".updated-by")).to_have_text(re.compile(
+        r"^Progress updated by Sam\s*Work Programme$"))
     assert page_errors.errors == []

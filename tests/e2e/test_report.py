@@ -494,3 +494,43 @@ def test_the_printed_report_never_ends_with_a_page_of_only_the_footer(
         assert "Askroom deletes the meeting's data" in last, size
         assert "Commitment number" in last, (size, last)  # and not alone
     assert page_errors.errors == []
+
+
+def test_progress_set_by_the_person_it_is_for_says_who_in_the_report_and_the_xlsx(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http, "Who updated it")
+    sam = meeting.join("Sam Carter", "Work Programme")
+    alex = meeting.join("Alex Morgan", "Borough Council")
+    kim = meeting.join("Kim Hidden", "Probation Service")
+    meeting.push(text="What would help you?", collects="any", identity_choice=True)
+    by_sam = meeting.card(sam, "request", "Share the list every week.", to_participant_id=alex.id)
+    by_owner = meeting.card(sam, "request", "Come to the Tuesday panel.",
+                            to_participant_id=alex.id)
+    by_kim = meeting.card(kim, "request", "Call us before an eviction.",
+                          to_participant_id=alex.id, identity="anonymous")
+    for card in (by_sam, by_owner, by_kim):
+        assert meeting.act(alex, card["id"], "reply", answer="yes").status_code == 200
+    for who, card in ((sam, by_sam), (alex, by_owner), (kim, by_kim)):
+        response = meeting.act(who, card["id"], "progress", progress="in_progress")
+        assert response.status_code == 200, response.text
+
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+    entry = page.locator(f".commitments .commitment[data-card-id='{by_sam['id']}']")
+    expect(entry.locator(".c-updated-by")).to_have_text(re.compile(
+        r"^Progress updated by Sam Carter\s*Work Programme$"))
+    for quiet in (by_owner, by_kim):  # the owner; someone anonymous to the room
+        entry = page.locator(f".commitments .commitment[data-card-id='{quiet['id']}']")
+        expect(entry.locator(".progress")).to_have_text("In progress")
+        expect(entry.locator(".c-updated-by")).to_have_count(0)
+    assert page.locator(".commitments").inner_text().count("Kim Hidden") == 0
+
+    # The organiser's own workbook names who set each one.
+    response = http.get(meeting.url("/export.xlsx"), headers=meeting.organiser)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Commitments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "updated_by"
+    assert {row[2]: row[-1] for row in rows[1:]} == {
+        by_sam["text"]: "Sam Carter", by_owner["text"]: "Alex Morgan",
+        by_kim["text"]: "Kim Hidden"}
+    assert page_errors.errors == []
