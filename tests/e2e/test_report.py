@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,16 @@ def open_report(contexts: Contexts, page_errors: PageErrors, seeded: Seeded, *,
     return page
 
 
+def wait_until_kept(page: Page, slot: str, key: str, timeout_s: float = 10) -> None:
+    """Wait for the page to keep `key` in localStorage (it does so after the report is
+    drawn). Not page.wait_for_function: its in-page polling evaluates a string, which the
+    page's CSP refuses, so it failed whenever the first look came too early."""
+    deadline = time.monotonic() + timeout_s
+    while page.evaluate("slot => localStorage.getItem(slot)", slot) != key:
+        assert time.monotonic() < deadline, f"{slot} was not kept"
+        page.wait_for_timeout(50)
+
+
 def write_pdf(page: Page, name: str) -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     path = OUTPUT / f"{name}.pdf"
@@ -173,8 +184,7 @@ def test_report_lists_every_commitment_and_organisation_with_the_kept_rate(
 
     # The key left the address bar at once, and stays on this device for the console.
     assert "#" not in page.url and meeting.organiser_key not in page.url
-    page.wait_for_function(
-        f"localStorage.getItem('askroom:organiser:{meeting.code}') === '{meeting.organiser_key}'")
+    wait_until_kept(page, f"askroom:organiser:{meeting.code}", meeting.organiser_key)
     expect(page.locator(".doc-purpose")).to_have_text(meeting.created["purpose"])
     facts = page.locator(".doc-facts")
     expect(facts).to_contain_text("Jo Banks, County Council")
@@ -335,7 +345,7 @@ def test_without_a_key_the_report_says_whom_it_is_for_and_takes_a_pasted_link(
     expect(page.locator("#report h1")).to_have_text(meeting.created["title"])
     expect(page.locator(".commitments .commitment")).to_have_count(7)
     slot = f"askroom:facilitator:{meeting.code}"
-    page.wait_for_function(f"localStorage.getItem('{slot}') === '{meeting.facilitator_key}'")
+    wait_until_kept(page, slot, meeting.facilitator_key)
     assert page.evaluate(f"localStorage.getItem('askroom:organiser:{meeting.code}')") is None
 
     # The exports download with the key in a header.
