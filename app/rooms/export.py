@@ -50,6 +50,7 @@ COMMITMENT_COLUMNS = (
     "source",
     "progress",
     "note",
+    "updated_by",
 )
 ORGANISATION_COLUMNS = (
     "organisation",
@@ -93,6 +94,7 @@ _COLUMN_WIDTHS = {
     "answered_by": 20,
     "commitment_owner": 20,
     "owner": 20,
+    "updated_by": 20,
     "for_whom": 20,
     "from_organisation": 26,
     "to_organisation": 26,
@@ -224,6 +226,8 @@ def _commitment_row(card: Json, cards_by_id: Mapping[int, Json]) -> Row:
         _source_text(card, cards_by_id),
         commitment["progress"],
         commitment["note"],
+        # Who last set the progress (the owner, or the person it is for); "" until set.
+        (commitment.get("updated_by") or {}).get("name", ""),
     ]
 
 
@@ -257,6 +261,19 @@ class _OrganisationTally:
     commitments_made: int = 0
 
 
+def counts_in_the_room(card: Json) -> bool:
+    """The one definition behind every count per organisation, here and in the report
+    (report-model.js `countsInTheRoom`): a card counts when the room saw it, so not one
+    its author withdrew, nor one the facilitator hid."""
+    return card["status"] != "withdrawn" and not card["hidden"]
+
+
+def _seen_as_author(card: Json, person: Json) -> bool:
+    """False when `person` wrote `card` and chose to be anonymous to the room: the room
+    never learned their organisation, so the card counts for none (as in the report)."""
+    return not (card["identity"] == "anonymous" and person["id"] == card["author"]["id"])
+
+
 def _organisation_table(log: Json) -> Table:
     tallies: dict[str, _OrganisationTally] = {}
     member_keys: dict[int, str] = {}
@@ -271,15 +288,17 @@ def _organisation_table(log: Json) -> Table:
         # Membership comes from the participants list; the embedded copy is a fallback.
         return member_keys.get(person["id"], organisation_key(person["organisation"]))
 
-    for card in log["cards"]:
+    for card in filter(counts_in_the_room, log["cards"]):
         if card["kind"] == "request":
-            if tally := tallies.get(key_of(card["author"])):
-                tally.requests_made += 1
+            if _seen_as_author(card, card["author"]):
+                if tally := tallies.get(key_of(card["author"])):
+                    tally.requests_made += 1
             for key in _receiving_keys(card, key_of):
                 if tally := tallies.get(key):
                     tally.requests_received += 1
-        if card["commitment"] is not None:
-            if tally := tallies.get(key_of(card["commitment"]["owner"])):
+        owner = card["commitment"] and card["commitment"]["owner"]
+        if owner and _seen_as_author(card, owner):
+            if tally := tallies.get(key_of(owner)):
                 tally.commitments_made += 1
 
     # Named organisations in order of first appearance; the people without one last.

@@ -91,6 +91,11 @@ class Card(SQLModel, table=True):
     progress: str = Field(default="not_started", max_length=12)
     progress_note: str = Field(default="", sa_column=Column(Text, nullable=False))
     progress_updated_at: datetime | None = None
+    # Who last set the progress (the owner, or the person it is for), and how the room knows
+    # them: as they chose on the card they wrote (this one, or the ask it answers).
+    progress_updated_by_id: int | None = None
+    progress_updated_by_shown: str = Field(default="named", max_length=12,
+                                           sa_column_kwargs={"server_default": "named"})
 
 
 class Reply(SQLModel, table=True):

@@ -396,8 +396,10 @@ def report_progress(
     progress: str,
     note: str,
     now: datetime,
+    answered: Card | None = None,
 ) -> list[Emit]:
     """Progress on a commitment, by its owner or the person it is for; even after closing.
+    `answered` is the ask or request an offer answers (how the room knows the person it is for).
     A held answer is no one's commitment yet: until the reveal, every caller gets the same
     refusal whatever was answered, and no public card.updated tells the room it was yes."""
     if owner_id is None or (card.kind == "request" and not card.answer_revealed):
@@ -406,7 +408,18 @@ def report_progress(
         raise Refusal("forbidden", "not_your_commitment",
                       "Only the owner of a commitment, or the person it is for, can update it.")
     card.progress, card.progress_note, card.progress_updated_at = progress, note, now
+    card.progress_updated_by_id = by.id
+    card.progress_updated_by_shown = shown_as(by.id, card, answered)
     return [Emit("card.updated", card)]
+
+
+def shown_as(person_id: int, card: Card, answered: Card | None) -> str:
+    """How the room knows a person in a commitment: as they chose on the card they wrote
+    (the commitment itself, or the ask or request it answers); named otherwise."""
+    for written in (card, answered):
+        if written is not None and written.author_id == person_id:
+            return written.identity
+    return "named"
 
 
 def moderate(

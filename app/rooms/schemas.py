@@ -219,6 +219,12 @@ class Commitment(BaseModel):
     progress: Progress
     note: str
     updated_at: str | None
+    updated_by: Author | None = Field(None, description="Who last set the progress (the owner "
+                                      "or the person it is for), shown as the owner is: as "
+                                      "the room knows them; null until it is set.")
+    updated_by_shown: Identity = Field("named", description="How the room knows who set "
+                                       "the progress: their choice on the card they wrote "
+                                       "(this one, or the ask it answers).")
 
 
 class CardOut(BaseModel):

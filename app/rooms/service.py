@@ -278,7 +278,8 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             answered = self._card(s, room, card.reply_to, missing_ok=True)
             emits = rules.report_progress(
                 card, owner_id=rules.commitment_owner_id(card, self._latest_reply(s, card)),
-                beneficiary=rules.beneficiary_id(card, answered), by=actor.participant,  # type: ignore[arg-type]
+                beneficiary=rules.beneficiary_id(card, answered), answered=answered,
+                by=actor.participant,  # type: ignore[arg-type]
                 progress=progress, note=note, now=self.clock())
             return (lambda: self._card_json(s, card)), emits
         return self._command(code, token, ("participant",), apply)

@@ -90,6 +90,9 @@ def card_view(card: Card, replies: Sequence[Reply], people: Mapping[int, Partici
             "progress": card.progress,
             "note": card.progress_note,
             "updated_at": iso(card.progress_updated_at),
+            "updated_by": person(people.get(card.progress_updated_by_id))
+            if card.progress_updated_by_id is not None else None,
+            "updated_by_shown": card.progress_updated_by_shown,
         }
     return {
         "id": card.id,
@@ -143,13 +146,28 @@ PRIVATE_EVENTS = frozenset({"runsheet.updated", "cards.renamed"})
 
 def masked_author(card: JSON) -> JSON | None:
     """The author as the room may see them, by the identity they chose."""
-    author = card.get("author")
-    identity = card.get("identity", "named")
-    if author is None or identity == "named":
-        return author
+    return masked_person(card.get("author"), card.get("identity", "named"))
+
+
+def masked_person(who: JSON | None, identity: str) -> JSON | None:
+    """A person as the room may see them, by the identity they chose on their card."""
+    if who is None or identity == "named":
+        return who
     if identity == "organisation":
-        return {"id": None, "name": None, "organisation": author["organisation"]}
+        return {"id": None, "name": None, "organisation": who["organisation"]}
     return None
+
+
+def public_progress_by(card: JSON, *, viewer: int | None) -> JSON:
+    """The card with its commitment's `updated_by` as the room knows that person: masked
+    as they chose on the card they wrote (this one, or the ask it answers; `updated_by_shown`
+    says which). The viewer sees themselves. Unchanged, the same object."""
+    commitment = card.get("commitment")
+    by = commitment and commitment.get("updated_by")
+    shown = commitment and commitment.get("updated_by_shown", "named")
+    if not by or shown == "named" or by["id"] == viewer:
+        return card
+    return {**card, "commitment": {**commitment, "updated_by": masked_person(by, shown)}}
 
 
 def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
@@ -166,6 +184,7 @@ def public_card(card: JSON, *, viewer: int | None = None) -> JSON:
         if commitment and commitment["owner"] and author and \
                 commitment["owner"]["id"] == author["id"]:
             masked["commitment"] = {**commitment, "owner": masked["author"]}
+    masked = public_progress_by(masked, viewer=viewer)
     if card["kind"] == "request" and not card.get("answer_revealed", True):
         replies = card.get("replies") or []
         answered = [r for r in replies

@@ -223,8 +223,8 @@ def test_organiser_link_copies_and_the_log_downloads(
     page = open_console(contexts, page_errors, meeting,
                         permissions=["clipboard-read", "clipboard-write"])
 
-    expect(page.locator(".link-masked")).to_contain_text("#key=••••")
-    expect(page.locator(".link-masked")).not_to_contain_text(meeting.organiser_key)
+    expect(page.locator("#organiser-body .link-masked")).to_contain_text("#key=••••")
+    expect(page.locator("#organiser-body .link-masked")).not_to_contain_text(meeting.organiser_key)
     page.get_by_role("button", name="Copy the organiser link").click()
     expect(page.locator("#organiser-status")).to_contain_text("Copied")
     link = f"{meeting.created['join_url']}/facilitate#key={meeting.organiser_key}"
@@ -327,4 +327,97 @@ def test_console_is_accessible_and_looks_right(
     wide = open_console(contexts, page_errors, meeting, viewport=PROJECTOR)
     expect(wide.locator(".lib-item")).to_have_count(6)
     screenshot(wide, "console-1920")
+    assert page_errors.errors == []
+
+
+def test_the_console_shows_the_facilitators_own_link_to_copy(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    page = open_console(contexts, page_errors, meeting, viewport={"width": 1366, "height": 768},
+                        permissions=["clipboard-read", "clipboard-write"])
+    box = page.locator("#facilitator")
+    expect(box).to_contain_text("Your facilitator link")
+    expect(box.locator(".link-masked")).to_contain_text(f"/r/{meeting.code}/facilitate#key=••••")
+    expect(box).not_to_contain_text(meeting.facilitator_key)
+    box.get_by_role("button", name="Show your facilitator link").click()
+    link = f"{meeting.created['join_url']}/facilitate#key={meeting.facilitator_key}"
+    expect(box.locator("#facilitator-link")).to_have_value(link)
+    box.get_by_role("button", name="Copy your facilitator link").click()
+    expect(box.locator("#facilitator-status")).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert page.locator("#created").is_hidden()  # the "room created" note is the landing's
+    box.scroll_into_view_if_needed()
+    screenshot(page, "console-facilitator-link")
+
+    # The organiser sees no facilitator link (their key is not the facilitator's).
+    organiser = open_console(contexts, page_errors, meeting, organiser_link_kept=False,
+                             url=f"{meeting.created['join_url']}/facilitate#key="
+                                 f"{meeting.organiser_key}")
+    expect(organiser.locator("#role-note")).to_contain_text("read-only")
+    expect(organiser.locator("#facilitator")).to_be_hidden()
+    assert meeting.facilitator_key not in organiser.content()
+    assert errors_but_network(page_errors) == []
+
+
+def test_the_gate_says_where_the_private_link_can_be_found_again(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/r/{meeting.code}/facilitate")
+    expect(page.locator("#gate")).to_contain_text("shows it again under Your facilitator link")
+    assert page_errors.errors == []
+
+
+def test_after_pushing_by_keyboard_the_focus_is_on_the_pushed_prompt_in_view(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    page = open_console(contexts, page_errors, meeting, viewport={"width": 1366, "height": 768})
+    push = page.locator(".lib-item[data-key='ask-for-help']").get_by_role("button", name="Push")
+    push.focus()
+    page.keyboard.press("Enter")
+    current = page.locator("#current-prompt")
+    expect(current).to_contain_text("Close prompt")
+    expect(current).to_be_focused()
+    expect(current).to_be_in_viewport()
+    # The empty list no longer asks for a prompt: one is open.
+    expect(page.locator("#cards-empty")).to_contain_text("No cards yet — waiting for the room")
+    expect(page.locator("#cards-empty")).not_to_contain_text("Push a prompt")
+    page.keyboard.press("Tab")  # and the keyboard goes on from there, into the prompt
+    expect(current.get_by_role("button").first).to_be_focused()
+    assert page_errors.errors == []
+
+
+def test_skip_to_the_cards_focuses_them_without_moving_the_page(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    page = open_console(contexts, page_errors, meeting, viewport={"width": 1366, "height": 768})
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the cards")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    assert page.evaluate("document.scrollingElement.scrollTop") == 0
+    # Nothing hangs below the window: the page cannot be scrolled at all.
+    assert page.evaluate("document.scrollingElement.scrollHeight") == 768
+    expect(page.locator(".console-bar")).to_be_in_viewport(ratio=1)
+    assert page_errors.errors == []
+
+
+def test_progress_set_by_the_person_it_is_for_says_who_on_the_console(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http)
+    sam = meeting.join("Sam", "Work Programme")
+    alex = meeting.join("Alex", "Borough Council")
+    request = meeting.card(sam, "request", "Share the list every week.", to_participant_id=alex.id)
+    assert meeting.act(alex, request["id"], "reply", answer="yes").status_code == 200
+    page = open_console(contexts, page_errors, meeting)
+    card = card_in(page, request["id"])
+    expect(card.locator(".card-commitment")).to_be_visible()
+    assert meeting.act(alex, request["id"], "progress", progress="in_progress").status_code == 200
+    expect(card.locator(".progress")).to_have_text("In progress")
+    expect(card.locator(".updated-by")).to_have_count(0)  # the owner: nothing to add
+    # Sam, whom it is for, marks it done: the console says so, live.
+    assert meeting.act(sam, request["id"], "progress", progress="done").status_code == 200
+    expect(card.locator(".updated-by")).to_have_text(re.compile(
+        r"^Progress updated by Sam\s*Work Programme$"))
     assert page_errors.errors == []

@@ -47,7 +47,8 @@ def test_create_a_room_lands_on_its_console_already_authorised(
     expect(page.locator("#room-state")).to_have_text("Locked")
     assert http.get(f"/api/rooms/{code}").json()["state"] == "locked"
     # The organiser key kept at creation becomes the organiser link, and it is valid.
-    expect(page.locator(".link-masked")).to_contain_text(f"/r/{code}/facilitate#key=")
+    expect(page.locator("#organiser-body .link-masked")).to_contain_text(
+        f"/r/{code}/facilitate#key=")
     organiser = httpx.get(f"{http.base_url}/api/rooms/{code}/export.json",
                           headers={"Authorization": f"Bearer {keys[1]}"})
     assert organiser.status_code == 200
@@ -55,6 +56,47 @@ def test_create_a_room_lands_on_its_console_already_authorised(
     # Back on the landing page, the room is listed for this device.
     page.goto(f"{http.base_url}/")
     expect(page.locator("#recent")).to_contain_text("County partnership board")
+    assert page_errors.errors == []
+
+
+def test_a_new_room_shows_the_facilitator_their_own_link_once_to_keep(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    context = contexts(LAPTOP, permissions=["clipboard-read", "clipboard-write"])
+    page = page_errors.watch(context.new_page())
+    page.goto(f"{http.base_url}/")
+    page.get_by_label("Title").fill("County partnership board")
+    page.get_by_role("button", name="Create room").click()
+    page.wait_for_url(re.compile(r"/r/[2-9A-HJKMNP-Z]{6}/facilitate$"))
+    code = page.url.rsplit("/", 2)[-2]
+    key = page.evaluate(f"localStorage.getItem('askroom:facilitator:{code}')")
+
+    created = page.get_by_role("region", name="Keep your facilitator link")
+    expect(created).to_be_visible()
+    expect(created).to_be_focused()
+    # Masked on the screen (a shared screen never shows the key), whole on the clipboard.
+    expect(created.locator(".link-masked")).to_contain_text(f"/r/{code}/facilitate#key=••••")
+    expect(created).not_to_contain_text(key)
+    created.get_by_role("button", name="Copy your facilitator link").click()
+    expect(created.locator("#created-status")).to_contain_text("Copied")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == f"{http.base_url}/r/{code}/facilitate#key={key}"
+    screenshot(page, "landing-created-facilitator-link")
+
+    # The link opens the console on another device, as the facilitator's.
+    other = page_errors.watch(contexts(LAPTOP).new_page())
+    other.goto(link)
+    expect(other.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(other.get_by_role("button", name="Lock room")).to_be_enabled()
+    expect(other.locator("#created")).to_be_hidden()  # only on the device that created it
+
+    # Kept: the note goes, the keyboard moves to the same link under Share and export,
+    # and a reload does not show the note again.
+    created.get_by_role("button", name="I have kept it").click()
+    expect(created).to_be_hidden()
+    expect(page.locator("#facilitator-copy")).to_be_focused()
+    page.reload()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(page.locator("#created")).to_be_hidden()
     assert page_errors.errors == []
 
 

@@ -5,13 +5,16 @@ organisation, and Chromium's print to PDF keeps every commitment."""
 
 from __future__ import annotations
 
+import io
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
@@ -154,6 +157,16 @@ def open_report(contexts: Contexts, page_errors: PageErrors, seeded: Seeded, *,
     return page
 
 
+def wait_until_kept(page: Page, slot: str, key: str, timeout_s: float = 10) -> None:
+    """Wait for the page to keep `key` in localStorage (it does so after the report is
+    drawn). Not page.wait_for_function: its in-page polling evaluates a string, which the
+    page's CSP refuses, so it failed whenever the first look came too early."""
+    deadline = time.monotonic() + timeout_s
+    while page.evaluate("slot => localStorage.getItem(slot)", slot) != key:
+        assert time.monotonic() < deadline, f"{slot} was not kept"
+        page.wait_for_timeout(50)
+
+
 def write_pdf(page: Page, name: str) -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     path = OUTPUT / f"{name}.pdf"
@@ -171,8 +184,7 @@ def test_report_lists_every_commitment_and_organisation_with_the_kept_rate(
 
     # The key left the address bar at once, and stays on this device for the console.
     assert "#" not in page.url and meeting.organiser_key not in page.url
-    page.wait_for_function(
-        f"localStorage.getItem('askroom:organiser:{meeting.code}') === '{meeting.organiser_key}'")
+    wait_until_kept(page, f"askroom:organiser:{meeting.code}", meeting.organiser_key)
     expect(page.locator(".doc-purpose")).to_have_text(meeting.created["purpose"])
     facts = page.locator(".doc-facts")
     expect(facts).to_contain_text("Jo Banks, County Council")
@@ -333,7 +345,7 @@ def test_without_a_key_the_report_says_whom_it_is_for_and_takes_a_pasted_link(
     expect(page.locator("#report h1")).to_have_text(meeting.created["title"])
     expect(page.locator(".commitments .commitment")).to_have_count(7)
     slot = f"askroom:facilitator:{meeting.code}"
-    page.wait_for_function(f"localStorage.getItem('{slot}') === '{meeting.facilitator_key}'")
+    wait_until_kept(page, slot, meeting.facilitator_key)
     assert page.evaluate(f"localStorage.getItem('askroom:organiser:{meeting.code}')") is None
 
     # The exports download with the key in a header.
@@ -409,4 +421,126 @@ def test_authors_who_chose_not_to_be_named_stay_unnamed_in_the_report(
     # Only the list of who took part (public to the room anyway) names Kim.
     expect(page.locator("#report").get_by_text("Kim Hidden")).to_have_count(1)
     expect(page.locator(".people")).to_contain_text("Kim Hidden")
+    assert page_errors.errors == []
+
+
+def organisation_figures(page: Page, name: str) -> dict[str, int]:
+    """The figures the report shows in one organisation's section, by their label."""
+    section = page.locator(f".org-section[data-org='{org_key(name)}']")
+    expect(section.locator(".figure").first).to_be_visible()
+    pairs = section.locator(".figure").evaluate_all(
+        "figures => figures.map(f => [f.querySelector('.figure-label').textContent,"
+        " Number(f.querySelector('.figure-n').textContent)])")
+    return dict(pairs)
+
+
+def test_the_report_and_the_xlsx_count_each_organisation_the_same_way(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    """One definition (export.py counts_in_the_room, report-model.js countsInTheRoom): a
+    withdrawn or hidden card counts for nobody, an anonymous author for no organisation."""
+    meeting = Meeting.open(http, "One count for each")
+    sam = meeting.join("Sam Carter", "Work Programme")
+    alex = meeting.join("Alex Morgan", "Borough Council")
+    dana = meeting.join("Dana Price", "Borough Council")
+    priya = meeting.join("Priya Shah", "NHS CCG")
+    meeting.push(text="What do you need, and what can you give?", collects="any",
+                 identity_choice=True)
+    withdrawn = meeting.card(sam, "request", "Asked, then taken back.", to_participant_id=alex.id)
+    assert meeting.act(sam, withdrawn["id"], "withdraw").status_code == 200
+    hidden = meeting.card(sam, "request", "Off topic.", to_organisation="Borough Council")
+    assert http.patch(meeting.url(f"/cards/{hidden['id']}"), json={"hidden": True},
+                      headers=meeting.facilitator).status_code == 200
+    anonymous = meeting.card(priya, "request", "Call us before a discharge.",
+                             to_organisation="Borough Council", identity="anonymous")
+    assert meeting.act(alex, anonymous["id"], "reply", answer="yes").status_code == 200
+    named = meeting.card(sam, "request", "Send the weekly admissions.",
+                         to_participant_id=priya.id)
+    assert meeting.act(priya, named["id"], "reply", answer="yes").status_code == 200
+    ask = meeting.card(sam, "ask", "Who can lend a room on Tuesdays?")
+    offer = meeting.card(dana, "offer", "Ours, any Tuesday.", reply_to=ask["id"],
+                         identity="anonymous")
+    assert meeting.act(sam, offer["id"], "accept").status_code == 200
+
+    response = http.get(meeting.url("/export.xlsx"), headers=meeting.organiser)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Organisations"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("organisation", "participants", "requests_made", "requests_received",
+                       "commitments_made")
+    xlsx = {row[0]: row[1:] for row in rows[1:]}
+    expected = {
+        "Work Programme": (1, 1, 0, 0),   # the named request only
+        "Borough Council": (2, 0, 1, 1),  # the anonymous request, and Alex's yes to it
+        "NHS CCG": (1, 0, 1, 1),          # Priya's anonymous request counts for nobody
+    }
+    assert xlsx == expected
+
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+    for name, (people, made, received, committed) in expected.items():
+        shown = organisation_figures(page, name)
+        assert (shown["requests made"], shown["requests received"],
+                shown["commitments made"]) == (made, received, committed), name
+        assert shown.get("person took part", shown.get("people took part")) == people
+    assert page_errors.errors == []
+
+
+def test_the_printed_report_never_ends_with_a_page_of_only_the_footer(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    """Rooms of sizes whose footer used to land on a page of its own (A4, Chromium)."""
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    for size in (9, 10, 15, 16):
+        meeting = Meeting.open(http, f"Footer check {size}")
+        ann = meeting.join("Ann Lee", "Borough Council")
+        meeting.push(library_key="commitments")
+        for number in range(size):
+            meeting.card(ann, "offer", f"Commitment number {number}: publish the clinic times "
+                                       "on every partner's intranet by Friday.")
+        page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+        expect(page.locator("#report h1")).to_have_text(f"Footer check {size}")
+        pages = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages
+        last = words(pages[-1].extract_text())
+        assert "Prepared from the Askroom log" in last, size  # the footer is there, whole
+        assert "Askroom deletes the meeting's data" in last, size
+        assert "Commitment number" in last, (size, last)  # and not alone
+    assert page_errors.errors == []
+
+
+def test_progress_set_by_the_person_it_is_for_says_who_in_the_report_and_the_xlsx(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    meeting = Meeting.open(http, "Who updated it")
+    sam = meeting.join("Sam Carter", "Work Programme")
+    alex = meeting.join("Alex Morgan", "Borough Council")
+    kim = meeting.join("Kim Hidden", "Probation Service")
+    meeting.push(text="What would help you?", collects="any", identity_choice=True)
+    by_sam = meeting.card(sam, "request", "Share the list every week.", to_participant_id=alex.id)
+    by_owner = meeting.card(sam, "request", "Come to the Tuesday panel.",
+                            to_participant_id=alex.id)
+    by_kim = meeting.card(kim, "request", "Call us before an eviction.",
+                          to_participant_id=alex.id, identity="anonymous")
+    for card in (by_sam, by_owner, by_kim):
+        assert meeting.act(alex, card["id"], "reply", answer="yes").status_code == 200
+    for who, card in ((sam, by_sam), (alex, by_owner), (kim, by_kim)):
+        response = meeting.act(who, card["id"], "progress", progress="in_progress")
+        assert response.status_code == 200, response.text
+
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/r/{meeting.code}/report#key={meeting.organiser_key}")
+    entry = page.locator(f".commitments .commitment[data-card-id='{by_sam['id']}']")
+    expect(entry.locator(".c-updated-by")).to_have_text(re.compile(
+        r"^Progress updated by Sam Carter\s*Work Programme$"))
+    for quiet in (by_owner, by_kim):  # the owner; someone anonymous to the room
+        entry = page.locator(f".commitments .commitment[data-card-id='{quiet['id']}']")
+        expect(entry.locator(".progress")).to_have_text("In progress")
+        expect(entry.locator(".c-updated-by")).to_have_count(0)
+    assert page.locator(".commitments").inner_text().count("Kim Hidden") == 0
+
+    # The organiser's own workbook names who set each one.
+    response = http.get(meeting.url("/export.xlsx"), headers=meeting.organiser)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Commitments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "updated_by"
+    assert {row[2]: row[-1] for row in rows[1:]} == {
+        by_sam["text"]: "Sam Carter", by_owner["text"]: "Alex Morgan",
+        by_kim["text"]: "Kim Hidden"}
     assert page_errors.errors == []

@@ -28,7 +28,7 @@ LOG_COLUMNS = [
 ]
 COMMITMENT_COLUMNS = [
     "owner", "owner_organisation", "what", "for_whom", "for_whom_organisation", "source",
-    "progress", "note",
+    "progress", "note", "updated_by",
 ]
 ORGANISATION_COLUMNS = [
     "organisation", "participants", "requests_made", "requests_received", "commitments_made",
@@ -141,7 +141,7 @@ def play_working_group(http: httpx.Client) -> Story:
     }]
     story.commitments = [["Maria Lopez", "County Council", WELFARE_REQUEST, "Dev Patel",
                           "Seetec Work Programme", WELFARE_REQUEST, "in_progress",
-                          WELFARE_PROGRESS]]
+                          WELFARE_PROGRESS, "Maria Lopez"]]
     story.organisations = [
         ["Seetec Work Programme", 1, 1, 0, 0],
         ["County Council", 1, 0, 1, 1],
@@ -220,9 +220,10 @@ def play_partnership_board(http: httpx.Client) -> Story:
     ]
     story.commitments = [
         ["Tom Reed", "County Council", FLU_OFFER, "Helen Ward", "NHS Somerset ICB",
-         WINTER_ASK, "in_progress", "Message drafted; goes out Monday."],
+         WINTER_ASK, "in_progress", "Message drafted; goes out Monday.", "Tom Reed"],
         ["Asha Khan", "Somerset Voluntary Action", VOLUNTEER_OFFER, "Helen Ward",
-         "NHS Somerset ICB", WINTER_ASK, "done", "Twelve volunteers on the night rota."],
+         "NHS Somerset ICB", WINTER_ASK, "done", "Twelve volunteers on the night rota.",
+         "Asha Khan"],
     ]
     story.organisations = [
         ["NHS Somerset ICB", 1, 0, 0, 0],
@@ -716,7 +717,8 @@ def test_answers_carry_the_fields_the_spec_promises(http: httpx.Client) -> None:
             "prompt_id", "replies", "commitment", "created_at", "seq"} <= set(card)
     assert set(card["to"]) == {"participant", "organisation"}
     assert set(card["replies"][0]) == {"answer", "note", "by", "at"}
-    assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at"}
+    assert set(card["commitment"]) == {"owner", "progress", "note", "updated_at", "updated_by",
+                                       "updated_by_shown"}
     page = ok(http.get(meeting.url("/events")))
     assert set(page) == {"events", "seq", "more"}
     assert all({"type", "seq", "event", "at", "data"} <= set(e) for e in page["events"])

@@ -41,6 +41,7 @@ COMMITMENTS_HEADER = [
     "source",
     "progress",
     "note",
+    "updated_by",
 ]
 ORGANISATIONS_HEADER = [
     "organisation",
@@ -91,6 +92,7 @@ def _card(
     replies: list[dict[str, Any]] | None = None,
     commitment: dict[str, Any] | None = None,
     hidden: bool = False,
+    identity: str = "named",
 ) -> dict[str, Any]:
     has_target = to_participant is not None or to_organisation is not None
     return {
@@ -98,6 +100,7 @@ def _card(
         "kind": kind,
         "text": text,
         "status": status,
+        "identity": identity,
         "hidden": hidden,
         "spotlight": False,
         "author": _person(author),
@@ -124,9 +127,15 @@ def _reply(answer: str, note: str, by: dict[str, Any], at: str) -> dict[str, Any
 
 
 def _commitment(
-    owner: dict[str, Any], progress: str, note: str = "", updated_at: str | None = None
+    owner: dict[str, Any],
+    progress: str,
+    note: str = "",
+    updated_at: str | None = None,
+    updated_by: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {"owner": _person(owner), "progress": progress, "note": note, "updated_at": updated_at}
+    return {"owner": _person(owner), "progress": progress, "note": note,
+            "updated_at": updated_at, "updated_by": updated_by and _person(updated_by),
+            "updated_by_shown": "named"}
 
 
 def _log(
@@ -203,7 +212,8 @@ def origin_stories_log() -> dict[str, Any]:
             to_organisation="County Council",
             prompt_id=1,
             replies=[_reply("yes", WELFARE_ANSWER, SAM, "2026-11-27T09:20:00.000Z")],
-            commitment=_commitment(SAM, "in_progress", "Remit redrafted", "2026-12-04T10:00:00Z"),
+            commitment=_commitment(SAM, "in_progress", "Remit redrafted", "2026-12-04T10:00:00Z",
+                                   updated_by=DANA),
         ),
         # A request to an organisation only, answered twice: the latest answer stands.
         _card(
@@ -241,7 +251,8 @@ def origin_stories_log() -> dict[str, Any]:
             status="accepted",
             reply_to=3,
             prompt_id=2,
-            commitment=_commitment(TOM, "done", "Sent to 4,000 staff", "2026-11-29T08:00:00Z"),
+            commitment=_commitment(TOM, "done", "Sent to 4,000 staff", "2026-11-29T08:00:00Z",
+                                   updated_by=TOM),
         ),
         _card(
             5,
@@ -411,19 +422,20 @@ def test_xlsx_commitments_sheet_names_owner_beneficiary_and_source() -> None:
         [
             "Sam Okafor", "County Council", WELFARE_REQUEST,
             "Dana Price", "Pathways Work Programme", WELFARE_REQUEST,
-            "in_progress", "Remit redrafted",
+            # The person it was for set the progress: the sheet says who.
+            "in_progress", "Remit redrafted", "Dana Price",
         ],
         [
             "Tom Hale", "County Council", FLU_OFFER,
             "Priya Shah", "NHS Commissioning", WINTER_ASK,
-            "done", "Sent to 4,000 staff",
+            "done", "Sent to 4,000 staff", "Tom Hale",
         ],
         [
             "Jo Mills", "Volunteer Centre", VOLUNTEER_OFFER,
             "Priya Shah", "NHS Commissioning", WINTER_ASK,
-            "not_started", "",
+            "not_started", "", "",
         ],
-        ["Alex Reed", "", WRITE_UP, "the room", "", "", "not_started", ""],
+        ["Alex Reed", "", WRITE_UP, "the room", "", "", "not_started", "", ""],
     ]  # fmt: skip
 
 
@@ -473,6 +485,36 @@ def test_organisations_sheet_has_no_empty_row_when_everyone_has_an_organisation(
     ]
 
 
+def test_organisations_count_only_what_the_room_saw() -> None:
+    """One definition with the report (export.counts_in_the_room): a withdrawn or hidden
+    card counts for nobody; an author anonymous to the room counts for no organisation."""
+    yes = [_reply("yes", "", SAM, "t")]
+    cards = [
+        _card(1, "request", "Taken back", DANA, seq=1, created_at="t", to_participant=SAM,
+              status="withdrawn"),
+        _card(2, "request", "Off topic", DANA, seq=2, created_at="t", to_participant=SAM,
+              hidden=True, status="yes", replies=yes, commitment=_commitment(SAM, "done")),
+        _card(3, "request", "Unsigned", DANA, seq=3, created_at="t", to_participant=SAM,
+              identity="anonymous", status="yes", replies=yes,
+              commitment=_commitment(SAM, "not_started")),
+        _card(4, "offer", "Anonymous help", PRIYA, seq=4, created_at="t", status="accepted",
+              identity="anonymous", commitment=_commitment(PRIYA, "not_started")),
+        _card(5, "offer", "Help by organisation", PRIYA, seq=5, created_at="t",
+              status="accepted", identity="organisation",
+              commitment=_commitment(PRIYA, "not_started")),
+    ]
+    log = _log([DANA, SAM, PRIYA], [], cards)
+
+    values = sheet_values(read_xlsx(log_to_xlsx(log))["Organisations"])
+
+    assert values == [
+        ORGANISATIONS_HEADER,
+        ["Pathways Work Programme", 1, 0, 0, 0],
+        ["County Council", 1, 0, 1, 1],
+        ["NHS Commissioning", 1, 0, 0, 1],
+    ]
+
+
 # --- hostile text -------------------------------------------------------------------
 
 FORMULA_LIKE = [
@@ -516,7 +558,7 @@ def hostile_log(text: str) -> dict[str, Any]:
         to_organisation=text + " (2)",
         prompt_id=1,
         replies=[_reply("yes", text, asked, "2026-11-27T09:02:00.000Z")],
-        commitment=_commitment(asked, "in_progress", text),
+        commitment=_commitment(asked, "in_progress", text, updated_by=asker),
     )
     return _log([asker, asked], [_prompt(1, text, "request")], [request], title=text)
 
@@ -549,6 +591,7 @@ def test_xlsx_has_no_formulas_and_neutralises_like_the_csv(text: str) -> None:
         _expected(text),
         _expected(text),
         "in_progress",
+        _expected(text),
         _expected(text),
     ]
     organisations = [row[0] for row in sheet_values(workbook["Organisations"])[1:]]

@@ -979,7 +979,8 @@ def test_card_view_of_a_request_answered_yes_shows_the_commitment_and_its_owner(
     ]
     assert view["replies"][1]["at"] == "2025-03-04T10:05:00.000Z"
     assert view["commitment"] == {"owner": _person_json(jo()), "progress": "not_started",
-                                  "note": "", "updated_at": None}
+                                  "note": "", "updated_at": None, "updated_by": None,
+                                  "updated_by_shown": "named"}
 
 
 def test_public_event_data_hides_the_text_of_a_hidden_card() -> None:

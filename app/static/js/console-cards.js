@@ -5,6 +5,7 @@
 
 import { announce, fill, h, ANSWER_LABEL, KIND_LABEL, placeInOrder } from "./dom.js";
 import { renderCard } from "./cards.js";
+import { updatedByLine } from "./progress-by.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -91,6 +92,8 @@ export function setUpCards(ctx) {
       el.querySelector(".card-head").append(
         h("span", { class: "flag flag-held", text: "Held: the board shows “answered”" }));
     }
+    const updatedBy = card.commitment ? updatedByLine(card.commitment) : null;
+    if (updatedBy) el.querySelector(".card-commitment").after(updatedBy);
     // The console always names the author; the room sees them as they chose.
     if (SHOWN_AS[card.identity]) {
       el.querySelector(".card-route").after(
@@ -165,9 +168,10 @@ export function setUpCards(ctx) {
     const total = ctx.store.visibleCards().length;
     $("cards-total").textContent = total ? `(${total})` : "";
     $("cards-empty").hidden = cards.length > 0;
-    $("cards-empty").textContent = filter === "all"
-      ? "No cards yet. Push a prompt: requests, asks and offers appear here as people send them."
-      : "No cards of this kind yet.";
+    $("cards-empty").textContent = filter !== "all" ? "No cards of this kind yet."
+      : ctx.store.prompt ? "No cards yet — waiting for the room. Requests, asks and offers "
+                           + "appear here as people send them."
+      : "No cards yet. Push a prompt: requests, asks and offers appear here as people send them.";
     const filterFocus = active && $("filters").contains(active) ? active.dataset.filter : null;
     fill($("filters"), filterButtons());
     if (filterFocus) {

@@ -28,8 +28,19 @@ export function setUpPrompts(ctx) {
 
   async function push(body, button, label) {
     const result = await ctx.busy(button, () => ctx.call("POST", "/prompts", body));
-    if (result && result.ok) announce(`Pushed to the board: ${label}`);
+    if (result && result.ok) {
+      announce(`Pushed to the board: ${label}`);
+      showPushed();
+    }
     return result;
+  }
+
+  /** After a push the keyboard goes to what was pushed: the Push button it left may be
+   * scrolled away by the prompt box growing above it. */
+  function showPushed() {
+    const panel = $("current-prompt");
+    panel.focus({ preventScroll: true });
+    panel.closest(".current").scrollIntoView({ block: "nearest" });
   }
 
   /** A library prompt as pushed or planned: with the console-wide choice of names. */

@@ -4,7 +4,7 @@
 
 import { announce, fill, h, orgChip, ANSWER_LABEL } from "./dom.js";
 import { setUpTimer } from "./console-timer.js";
-import { setUpExports, setUpOrganiserLink } from "./console-share.js";
+import { setUpExports, setUpPrivateLinks } from "./console-share.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -229,7 +229,7 @@ function people(ctx) {
 export function setUpRoom(ctx) {
   const timer = setUpTimer(ctx);
   const state = setUpState(ctx);
-  const organiser = setUpOrganiserLink(ctx);
+  const links = setUpPrivateLinks(ctx);
   const runBy = setUpRunBy(ctx);
   const deletion = setUpDelete(ctx);
   setUpExports(ctx);
@@ -242,7 +242,7 @@ export function setUpRoom(ctx) {
       deletion();
       counts(ctx);
       people(ctx);
-      organiser();
+      links();
     },
   };
 }

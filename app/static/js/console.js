@@ -9,6 +9,7 @@ import { setUpPrompts } from "./console-prompts.js";
 import { setUpCards } from "./console-cards.js";
 import { setUpRoom } from "./console-room.js";
 import { setUpRunSheet } from "./console-runsheet.js";
+import { showCreatedNote } from "./console-share.js";
 import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
 
 const code = document.body.dataset.code;
@@ -204,6 +205,7 @@ function main() {
     setRole(role === "unknown" ? (source === "organiser" ? "organiser" : "facilitator") : role);
     $("gate").hidden = true;
     $("console").hidden = false;
+    showCreatedNote(ctx);
     connection = connect(code, {
       onSnapshot: (frame) => store.applySnapshot(frame),
       onEvent: (frame) => store.applyEvent(frame),

@@ -1,6 +1,7 @@
 // The landing page: create a room (and go straight to its console) or join one by code.
 
 import { api, h, fill } from "./dom.js";
+import { createdSlot } from "./console-share.js";
 
 // The server's join-code alphabet: no 0/O, 1/I/L look-alikes.
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -92,6 +93,12 @@ function setUpCreate() {
     const recent = readRecent().filter((r) => r.code !== room.code);
     recent.unshift({ code: room.code, title: room.title });
     store(RECENT_KEY, JSON.stringify(recent.slice(0, RECENT_MAX)));
+    try {
+      // The console shows the facilitator's private link once, on arriving from here.
+      sessionStorage.setItem(createdSlot(room.code), "1");
+    } catch {
+      // No storage: the link is still in the console, under Share and export.
+    }
     location.assign(room.facilitate_url);
   });
 }

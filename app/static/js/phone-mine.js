@@ -4,8 +4,9 @@
 // store still brings news first: a view merges the two, so an offer to my ask shows the
 // moment it arrives, and /mine is fetched again shortly after to fill in what I may see.
 
-import { api } from "./dom.js";
+import { api, h } from "./dom.js";
 import { orgKey } from "./phone-composer.js";
+import { updatedByLine, updatedByOther } from "./progress-by.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -32,6 +33,10 @@ function overlay(live, own, me) {
   if (card.commitment && isMe(ownOwner, me) && masked(card.commitment.owner)) {
     card.commitment = { ...card.commitment, owner: ownOwner };
   }
+  const ownUpdater = own.commitment && own.commitment.updated_by;
+  if (card.commitment && isMe(ownUpdater, me) && masked(card.commitment.updated_by)) {
+    card.commitment = { ...card.commitment, updated_by: ownUpdater };
+  }
   if (card.status === "answered" && own.replies.some((r) => isMe(r.by, me))) {
     // Still held: my own answer, which the room does not see yet.
     card.status = own.status;
@@ -39,6 +44,17 @@ function overlay(live, own, me) {
     card.commitment = own.commitment;
   }
   return card;
+}
+
+/**
+ * Under one of my commitments: who set its progress, when it was not its owner — "you"
+ * for me (the person it is for), else as the room knows them. Null otherwise.
+ */
+export function progressUpdatedBy(card, me) {
+  const by = updatedByOther(card.commitment);
+  if (!by) return null;
+  return isMe(by, me) ? h("p", { class: "updated-by", text: "Progress updated by you" })
+    : updatedByLine(card.commitment);
 }
 
 /**

@@ -13,20 +13,39 @@ export const PROGRESS_ORDER = ["done", "in_progress", "not_started", "dropped"];
 /** The server's rule for one organisation (SPEC §2): trimmed, spaces collapsed, case-folded. */
 export const orgKey = (name) => (name || "").trim().replace(/\s+/g, " ").toLowerCase();
 
+/** A person as the room saw them, by their choice on the card they wrote. */
+const maskedAs = (person, identity) => {
+  if (!person || !identity || identity === "named") return person;
+  return identity === "organisation" ? { id: null, name: null, organisation: person.organisation } : null;
+};
+
 /** A card as the room saw its author (see views.public_card on the server). */
 function asTheRoomSawIt(card) {
-  if (!card.identity || card.identity === "named" || !card.author) return card;
-  const author = card.identity === "organisation"
-    ? { id: null, name: null, organisation: card.author.organisation }
-    : null;
-  let commitment = card.commitment;
-  // An offer's owner is its author: masked the same way. A request's owner is whoever
-  // answered it, who made no such choice.
-  if (commitment && commitment.owner && commitment.owner.id === card.author.id) {
-    commitment = { ...commitment, owner: author };
+  let { author, commitment } = card;
+  if (card.identity && card.identity !== "named" && author) {
+    author = maskedAs(card.author, card.identity);
+    // An offer's owner is its author: masked the same way. A request's owner is whoever
+    // answered it, who made no such choice.
+    if (commitment && commitment.owner && commitment.owner.id === card.author.id) {
+      commitment = { ...commitment, owner: author };
+    }
   }
-  return { ...card, author, commitment };
+  // Who set the progress: as they chose on the card they wrote (this one, or the ask).
+  if (commitment && commitment.updated_by) {
+    commitment = { ...commitment,
+                   updated_by: maskedAs(commitment.updated_by, commitment.updated_by_shown) };
+  }
+  return author === card.author && commitment === card.commitment
+    ? card : { ...card, author, commitment };
 }
+
+/**
+ * The one definition behind every count per organisation, here and in the XLSX export's
+ * Organisations sheet (app/rooms/export.py `counts_in_the_room`): a card counts when the
+ * room saw it, so not one its author withdrew, nor one the facilitator hid; and an author
+ * anonymous to the room counts for no organisation (asTheRoomSawIt).
+ */
+export const countsInTheRoom = (card) => card.status !== "withdrawn" && !card.hidden;
 
 /** "43" for 3 of 7; 0 when there is nothing to divide. */
 export const percent = (part, whole) => (whole ? Math.round((100 * part) / whole) : 0);
@@ -70,7 +89,7 @@ export function buildReport(log) {
   };
 
   const hiddenCount = log.cards.filter((c) => c.hidden && c.status !== "withdrawn").length;
-  const cards = log.cards.filter((c) => !c.hidden && c.status !== "withdrawn").map(asTheRoomSawIt);
+  const cards = log.cards.filter(countsInTheRoom).map(asTheRoomSawIt);
   const byId = new Map(cards.map((c) => [c.id, c]));
 
   const requests = cards.filter((c) => c.kind === "request").map((card) => {

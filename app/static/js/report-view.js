@@ -2,6 +2,7 @@
 // Every word a person typed goes through h() as text, never as HTML.
 
 import { ANSWER_LABEL, PROGRESS_LABEL, h, orgChip, personLabel, personName } from "./dom.js";
+import { updatedByLine } from "./progress-by.js";
 import { answerBadge } from "./cards.js";
 import { ANSWER_ORDER, PROGRESS_ORDER, percent } from "./report-model.js";
 
@@ -135,6 +136,7 @@ function progressFacts(commitment) {
     commitment.note ? h("q", { class: "c-note", text: commitment.note }) : null,
     h("span", { class: "c-updated",
                 text: commitment.updatedAt ? `Updated ${longDate(commitment.updatedAt)}` : "No update yet" }),
+    updatedByLine(commitment.card.commitment, { className: "c-updated c-updated-by" }),
   ];
 }
 
