@@ -554,7 +554,8 @@ class RoomService(RunSheetCommands, PrivacyCommands):
             return views.card_view(card, [], people)  # type: ignore[arg-type]
         replies = list(s.exec(select(Reply).where(Reply.card_id == card.id)
                               .order_by(col(Reply.id))))
-        ids = {card.author_id, card.to_participant_id, *(r.by_id for r in replies)} - {None}
+        ids = {card.author_id, card.to_participant_id, card.progress_updated_by_id,
+               *(r.by_id for r in replies)} - {None}
         people = {p.id: p for p in s.exec(select(Participant)
                                          .where(col(Participant.id).in_(ids)))}
         return views.card_view(card, replies, people)  # type: ignore[arg-type]

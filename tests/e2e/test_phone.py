@@ -404,6 +404,7 @@ def test_an_accepted_offer_is_a_commitment_on_both_phones_with_progress_after_cl
           == "in_progress", "progress")
     expect(sam_commitments.get_by_role("button", name="In progress")).to_have_attribute(
         "aria-pressed", "true")
+    expect(priya_commitments.locator(".updated-by")).to_have_count(0)
 
     # Every section with a card in it, for the accessibility check and the screenshot.
     priya_person = Person(**{**person_named(meeting, "Priya"), "token": _token(priya, meeting)})
@@ -427,6 +428,10 @@ def test_an_accepted_offer_is_a_commitment_on_both_phones_with_progress_after_cl
           "progress after closing")
     expect(priya_commitments.get_by_role("button", name="Done")).to_have_attribute(
         "aria-pressed", "true")
+    # The owner learns who set it when it was not them (issue 11); their own updates say nothing.
+    expect(priya_commitments.locator(".updated-by")).to_have_text(
+        re.compile(r"Progress updated by\s*Sam\s*NHS Commissioning"))
+    expect(sam_commitments.locator(".updated-by")).to_have_text("Progress updated by you")
     settle(sam)
     assert_accessible(sam, "a closed room")
     assert page_errors.errors == []

@@ -103,3 +103,21 @@ def test_a_person_who_withdraws_is_erased_as_the_one_who_set_progress(
     assert by is not None and by["id"] == sam.id and by["name"] != "Sam Leaving"
     log = http.get(meeting.url("/export.json"), headers=meeting.organiser).json()
     assert "Sam Leaving" not in str(log)
+
+
+def test_the_answer_and_the_event_name_the_asker_who_set_an_offers_progress(
+        http: httpx.Client) -> None:
+    """The asker is neither the offer's author nor a replier: their name must still be
+    looked up for the command's answer and the card.updated the room hears."""
+    meeting = Meeting.open(http)
+    sam = meeting.join("Sam", "NHS Commissioning")
+    priya = meeting.join("Priya", "Volunteer Centre")
+    ask = meeting.card(sam, "ask", "Who can help at night?")
+    offer = meeting.card(priya, "offer", "Volunteers at A&E.", reply_to=ask["id"])
+    assert meeting.act(sam, offer["id"], "accept").status_code == 200
+    card = progress(meeting, sam, offer["id"], "done")
+    assert card["commitment"]["updated_by"] == person(sam)
+    events = meeting.http.get(meeting.url("/events"), params={"after": 0}).json()["events"]
+    last = [e for e in events if e["event"] == "card.updated"
+            and e["data"]["card"].get("id") == offer["id"]][-1]
+    assert last["data"]["card"]["commitment"]["updated_by"] == person(sam)

@@ -6,7 +6,7 @@
 
 import { ANSWERS, ANSWER_LABEL, PROGRESS, h, personLabel, personName } from "./dom.js";
 import { kindBadge, renderCard } from "./cards.js";
-import { isAskedOfMe } from "./phone-mine.js";
+import { isAskedOfMe, progressUpdatedBy } from "./phone-mine.js";
 
 export { isAskedOfMe };
 
@@ -250,7 +250,8 @@ export function createLists(actions) {
     }
     const held = card.answer_revealed === false ? h("p", { class: "ph-held", text: HELD }) : null;
     const authoredByMe = Boolean(card.author && card.author.id === me.id);
-    return draw(card, [line, held, authoredByMe ? shownAsLine(card) : null, progressControls(card),
+    return draw(card, [line, held, progressUpdatedBy(card, me),
+      authoredByMe ? shownAsLine(card) : null, progressControls(card),
       errorLine(card.id), mine && card.kind === "offer" && authoredByMe ? withdrawControls(card) : null]);
   }
 
