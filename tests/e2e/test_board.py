@@ -13,6 +13,8 @@ import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import (
+    LAPTOP,
+    PHONE,
     PROJECTOR,
     PROJECTOR_SMALL,
     PageErrors,
@@ -725,4 +727,120 @@ def test_map_names_of_many_organisations_never_overlap_at_projector_sizes(
             screenshot(page, f"board-map-{count}-orgs-{size}-light")
             assert map_label_clashes(page) == [], f"{count} organisations at {size}, light"
             assert no_scrollbars(page)
+    assert page_errors.errors == []
+
+
+# --- organisation colours (issue 11, item 4) ---------------------------------------------
+
+# "NHS CCG" and "Borough Council" took the same hue from the old hash of the name.
+TWELVE_ORGANISATIONS = ["NHS CCG", "Borough Council", *[
+    name for name in LONG_ORGANISATIONS if name != "Borough Council"][:10]]
+
+CHIP_COLOURS = """sel => { const found = {};
+    for (const chip of document.querySelectorAll(sel)) {
+        const name = chip.querySelector('.org-name'), swatch = chip.querySelector('.org-swatch');
+        if (!name || !swatch || !chip.getClientRects().length) continue;
+        (found[name.textContent] ||= new Set()).add(getComputedStyle(swatch).backgroundColor);
+    }
+    return Object.fromEntries(Object.entries(found).map(([k, v]) => [k, [...v]])); }"""
+
+
+def one_colour_each(found: dict[str, list[str]], where: str) -> dict[str, str]:
+    """Each organisation drawn in one colour only; returns organisation -> colour."""
+    assert all(len(colours) == 1 for colours in found.values()), f"{where}: {found}"
+    return {name: colours[0] for name, colours in found.items()}
+
+
+def map_colours(page: Page) -> dict[str, str]:
+    return dict(page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#map .map-node')].map(n => [n.querySelector('title').textContent,
+                                     getComputedStyle(n.querySelector('circle')).fill]))"""))
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast of two CSS colours given as rgb(…) or #rrggbb."""
+    def luminance(colour: str) -> float:
+        if colour.startswith("#"):
+            rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+        else:
+            rgb = [int(float(v)) for v in re.findall(r"[\d.]+", colour)[:3]]
+        lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+               for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def card_surfaces(page: Page) -> list[str]:
+    return [page.evaluate(f"getComputedStyle(document.documentElement).getPropertyValue('{var}')")
+            .strip() for var in ("--surface", "--surface-2")]
+
+
+def test_twelve_organisations_get_twelve_colours_everywhere(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    """Colours are given per room in order of arrival, not by a hash of the name: twelve
+    organisations, twelve colours, the same one for an organisation on the board's map and
+    cards, on a phone and in the console, also after a reload and after someone withdraws."""
+    meeting = Meeting.open(http, "Partnership summit")
+    early = meeting.join("Early Bird", "Quiet Trust")  # withdraws later, keeping their card
+    people = [meeting.join(f"Delegate {chr(65 + i)}", name)
+              for i, name in enumerate(TWELVE_ORGANISATIONS)]
+    meeting.card(early, "request", "Keep the minutes for us", to_organisation="NHS CCG")
+    for i, who in enumerate(people):
+        meeting.card(who, "request", f"Request {i}: call us back this week",
+                     to_organisation=TWELVE_ORGANISATIONS[(i + 1) % 12])
+    orgs = set(TWELVE_ORGANISATIONS)
+
+    page = board_for(contexts, server, meeting, page_errors)
+    expect(page.locator("#map .map-node")).to_have_count(13)
+    on_map = map_colours(page)
+    assert len({on_map[name] for name in orgs}) == 12, on_map
+    on_cards = one_colour_each(page.evaluate(CHIP_COLOURS, "#wall .org"), "board cards")
+    assert len(on_cards) >= 6, on_cards  # most of the dozen cards are up whole
+    assert all(on_cards[name] == on_map[name] for name in on_cards), (on_cards, on_map)
+    screenshot(page, "board-colours-12-orgs-1080-dark")
+    for theme in ("dark", "light"):  # AA for graphics (3:1) against the cards of both themes
+        if theme == "light":
+            page.keyboard.press("t")
+            expect(page.locator("html")).to_have_attribute("data-theme", "light")
+        low = min(contrast(colour, surface) for colour in on_map.values()
+                  for surface in card_surfaces(page))
+        assert low >= 3, f"{theme}: {low:.2f}"
+    page.keyboard.press("t")
+
+    # Someone withdraws and the board is reloaded: nobody's colour moves.
+    assert meeting.http.post(meeting.url("/participants/me/withdraw"),
+                             headers=early.auth).status_code == 200
+    page.reload()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(page.locator("#map .map-node")).to_have_count(13)
+    assert map_colours(page) == on_map
+
+    console = contexts(LAPTOP).new_page()
+    page_errors.watch(console)
+    console.goto(meeting.created["facilitate_url"])
+    expect(console.locator("#conn")).to_have_attribute("data-state", "live")
+    in_console = one_colour_each(console.evaluate(CHIP_COLOURS, ".org"), "console")
+    assert orgs <= set(in_console), in_console
+    assert all(in_console[name] == on_map[name] for name in orgs), (in_console, on_map)
+
+    phone = contexts(PHONE).new_page()
+    page_errors.watch(phone)
+    phone.goto(f"{server.url}/r/{meeting.code}")
+    phone.get_by_label("Name", exact=True).fill("Late Comer")
+    phone.get_by_label("Organisation", exact=True).fill("nhs  ccg")  # the same organisation
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#me")).to_contain_text("Late Comer")
+    meeting.push(text="Ask someone for one thing", collects="request")
+    on_phone: dict[str, list[str]] = {}
+    for name in TWELVE_ORGANISATIONS:
+        phone.get_by_label("To", exact=True).fill(name)
+        option = phone.locator("#to-options .combo-organisation").first
+        expect(option).to_be_visible()
+        for org, colours in phone.evaluate(CHIP_COLOURS, "#to-options .org").items():
+            on_phone.setdefault(org, []).extend(c for c in colours if c not in on_phone.get(org, []))
+    phone_colours = one_colour_each(on_phone, "phone")
+    assert all(phone_colours[name] == on_map[name] for name in orgs), on_phone
+    mine = one_colour_each(phone.evaluate(CHIP_COLOURS, "#me .org"), "phone header")
+    assert mine == {"NHS CCG": on_map["NHS CCG"]}, mine
     assert page_errors.errors == []

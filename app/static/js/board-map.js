@@ -3,7 +3,7 @@
 // colour is never the only signal; a visually-hidden table says the same in words. A held
 // answer counts as "answered" (one neutral colour) and never says which answer it is.
 
-import { h, fill, orgHue } from "./dom.js";
+import { h, fill, orgColour, organisationKey as orgKey } from "./dom.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const STATUSES = ["open", "answered", "yes", "try", "no", "unclear"];
@@ -18,9 +18,6 @@ function svg(tag, attrs = {}, text) {
   if (text !== undefined) el.textContent = text;
   return el;
 }
-
-/** The server's own rule (SPEC §2): trimmed, spaces collapsed, case-folded. */
-const orgKey = (name) => name.trim().replace(/\s+/g, " ").toLowerCase();
 
 /**
  * Requests between organisations, from the cards on the board.
@@ -288,7 +285,7 @@ function markers() {
 
 function node(org, at, r, name) {
   const group = svg("g", { class: "map-node", "data-org": org.key });
-  group.style.setProperty("--org-hue", String(orgHue(org.name)));
+  group.style.setProperty("--org-colour", orgColour(org.name));
   group.append(svg("title", {}, org.name), svg("circle", { cx: at.x, cy: at.y, r }));
   const text = svg("text", { x: name.x, y: name.baseline, "text-anchor": name.anchor, class: "map-name" });
   if (name.shrunk) text.style.fontSize = `${name.size}px`;  // the page's own size, scaled
