@@ -596,6 +596,7 @@ def test_board_is_accessible_in_both_themes_and_remembers_the_choice(
     page.keyboard.press("t")
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
     expect(page.locator("#btn-theme")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#btn-theme")).to_have_accessible_name("Light theme: on T")
     assert_accessible(page, "the board (light)")
     assert no_scrollbars(page)
     screenshot(page, "board-1080-light")
@@ -603,8 +604,11 @@ def test_board_is_accessible_in_both_themes_and_remembers_the_choice(
     page.reload()  # the choice is the projector's, kept across reloads
     expect(page.locator("#conn")).to_have_attribute("data-state", "live")
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    expect(page.locator("#btn-theme")).to_contain_text("Light theme: on")
     page.locator("#btn-theme").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator("#btn-theme")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#btn-theme")).to_contain_text("Light theme: off")
 
     # J makes the join panel big again (or small); it never goes away while open.
     body = page.locator("body")

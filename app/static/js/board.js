@@ -347,6 +347,8 @@ setInterval(renderTimer, 250);
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
   $("btn-theme").setAttribute("aria-pressed", String(theme === "light"));
+  // The words say the state as well: the pressed look alone left "Light theme" unchanged.
+  $("theme-words").textContent = `Light theme: ${theme === "light" ? "on" : "off"}`;
 }
 
 function toggleTheme() {
