@@ -10,7 +10,13 @@ export const STATUSES = ["open", "answered", "yes", "try", "no", "unclear"];
 const STATUS_WORD = { open: "waiting", answered: "answered", yes: "yes", try: "try", no: "no",
                       unclear: "unclear" };
 // Map text is sized in "1080p pixels"; the viewBox follows the box, so it scales with the board.
-const LABEL_CHARS = 15;
+const LABEL_CHARS = 15;  // the longest line of a name, a long word cut with "…"
+const JOIN_CHARS = 10;   // short words share a line up to this: narrower names fit the ring
+// A count pill's text, in 1080p pixels as board.css sets it (30: read from the back of a
+// hall), and the pill around it.
+const PILL_TEXT = 30;
+const pillWidth = (words) => PILL_TEXT * (0.8 + 0.62 * words.length);
+const PILL_HALF = PILL_TEXT * 0.8;
 
 function svg(tag, attrs = {}, text) {
   const el = document.createElementNS(SVG_NS, tag);
@@ -57,7 +63,7 @@ function labelLines(name) {
   for (const word of words) {
     const line = lines[lines.length - 1];
     if (!line) lines[lines.length - 1] = word;
-    else if ((line + " " + word).length <= LABEL_CHARS) lines[lines.length - 1] = `${line} ${word}`;
+    else if ((line + " " + word).length <= JOIN_CHARS) lines[lines.length - 1] = `${line} ${word}`;
     else lines.push(word);
   }
   const shown = lines.slice(0, 2).map((l) => (l.length > LABEL_CHARS ? `${l.slice(0, LABEL_CHARS - 1)}…` : l));
@@ -178,7 +184,7 @@ function layout(orgs, names, width, height) {
     const radii = orgs.map((org) => nodeRadius(org, scale));
     const biggest = Math.max(...radii);
     const ry = Math.max(30, height / 2 - biggest - 10 - tallest * scale);
-    for (const room of [0.25, 0.5, 0.75, 1.05]) {
+    for (const room of [0, 0.25, 0.5, 0.75, 1.05]) {
       const rx = width / 2 - biggest - 10 - room * widest * scale;
       if (rx < Math.min(width * 0.2, 100) && fallback) continue;  // a thread, not a ring
       const points = orgs.length === 1 ? [{ x: cx, y: cy, angle: Math.PI / 2 }]
@@ -220,16 +226,18 @@ const labelWords = (flow) =>
 /** A count pill: its box (for collision checks) and its drawing. */
 function edgeLabel(x, y, flow) {
   const words = labelWords(flow);
-  const width = 14 + words.length * 10.5;
+  const width = pillWidth(words);
   const group = svg("g", { class: `map-label status-${flow.status}` });
-  group.append(svg("rect", { x: x - width / 2, y: y - 14, width, height: 28, rx: 14 }),
-               svg("text", { x, y: y + 6, "text-anchor": "middle" }, words));
+  group.append(svg("rect", { x: x - width / 2, y: y - PILL_HALF, width, height: 2 * PILL_HALF,
+                             rx: PILL_HALF }),
+               svg("text", { x, y: y + PILL_TEXT * 0.36, "text-anchor": "middle" }, words));
   return group;
 }
 
 const labelBox = (x, y, flow) => {
-  const width = 14 + labelWords(flow).length * 10.5;
-  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - 17, y1: y + 17 };
+  const width = pillWidth(labelWords(flow));
+  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - PILL_HALF - 3,
+           y1: y + PILL_HALF + 3 };
 };
 /** How much two boxes overlap (their common area; 0 when apart). */
 const overlap = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0))
@@ -365,7 +373,7 @@ export function drawMap(container, store, scale = 1) {
     edges.append(drawn.group);
     // The pill sits on its own arrow, at the first spot clear of names and other pills.
     const spots = [];
-    for (const shift of [0, 22, -22, 44, -44, 66, -66]) {
+    for (const shift of [0, 1, -1, 2, -2, 3, -3].map((n) => n * PILL_HALF * 1.6)) {
       for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
         // Off the arrow only when nothing on it is free: a short step across it.
         const [x0, y0] = drawn.along(t - 0.02);
