@@ -71,9 +71,11 @@ def no_scrollbars(page: Page) -> bool:
 
 def wall_view(page: Page) -> dict[str, Any]:
     """What a person in the room can read on the wall: the ids of the cards that are whole
-    (inside the wall and the screen, clear of any fade), and how many columns hold cards.
+    (inside the wall and the screen, clear of any fade), how many columns hold cards, and
+    how many of those hold a whole card (`covered`).
     Settles arrival animations first, so boxes are where they come to rest."""
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    # allSettled: the timer ring's transition is cancelled and restarted four times a second.
+    page.evaluate("Promise.allSettled(document.getAnimations().map(a => a.finished))")
     return page.evaluate("""() => {
         const wall = document.getElementById('wall');
         const box = wall.getBoundingClientRect();
@@ -90,9 +92,15 @@ def wall_view(page: Page) -> dict[str, Any]:
         };
         const column = el => Math.round(
             (el.closest('.wall-block, .wall-column') || el).getBoundingClientRect().left);
+        // A card spread across two columns (too tall for one) holds both of them.
+        const lefts = [...new Set(cards.map(column))];
+        const spans = el => {
+            const r = (el.closest('.wall-block, .wall-column') || el).getBoundingClientRect();
+            return lefts.filter(x => x >= Math.round(r.left) - 1 && x < r.right); };
         return {whole: cards.filter(whole).map(el => Number(el.dataset.cardId)),
                 drawn: cards.map(el => Number(el.dataset.cardId)),
-                columns: new Set(cards.map(column)).size};
+                columns: lefts.length,
+                covered: new Set(cards.filter(whole).flatMap(spans)).size};
     }""")
 
 
@@ -330,7 +338,7 @@ def check_ask_and_offers(page: Page, ask: dict[str, Any], offers: list[dict[str,
     view = wall_view(page)
     assert offers[-1]["id"] in view["whole"], ("newest offer", len(offers), view)
     assert ask["id"] in view["whole"], ("the ask", len(offers), view)
-    assert len(view["whole"]) >= view["columns"], view
+    assert view["covered"] >= view["columns"], view
     more = page.locator("#wall .offers-more:not([hidden])")
     folded = int(re.sub(r"\D", "", more.inner_text())) if more.count() else 0
     kept, rest = offers[:accepted], offers[accepted:]
@@ -533,7 +541,7 @@ def test_forty_cards_never_make_the_board_scroll(contexts: Any, server: Server,
         # The newest card is whole, and every column holds at least one whole card.
         view = wall_view(page)
         assert last_answer["id"] in view["whole"], (viewport, view)
-        assert len(view["whole"]) >= view["columns"], (viewport, view)
+        assert view["covered"] >= view["columns"], (viewport, view)
         expect(page.locator("body")).to_have_class(has_class("join-compact"))
         assert no_scrollbars(page), viewport
         # Older cards fade off the bottom: what is drawn stays inside the wall.
@@ -889,7 +897,12 @@ def small_text(page: Page, least: float) -> list[str]:
 
 def dozen_cards(meeting: Meeting, p: dict[str, Person]) -> dict[str, dict[str, Any]]:
     """The winter round (a yes, a try and an accepted offer) and four cards more: twelve."""
-    made = play_winter_round(meeting, p)
+    return {**play_winter_round(meeting, p), **four_more_cards(meeting, p)}
+
+
+def four_more_cards(meeting: Meeting, p: dict[str, Person]) -> dict[str, dict[str, Any]]:
+    """An ask, two requests and an offer, none of them a commitment."""
+    made: dict[str, dict[str, Any]] = {}
     made["beds"] = meeting.card(p["sam"], "ask", "Who can find two step-down beds by Friday?")
     made["rota"] = meeting.card(p["priya"], "request", "Put a discharge nurse on the weekend "
                                 "rota.", to_organisation="Borough Council")
@@ -917,4 +930,93 @@ def test_board_text_reads_from_the_back_of_the_hall(
             assert small == [], f"{size}, {theme}: {small}"
             page.keyboard.press("t")
         assert map_label_clashes(page) == []
+    assert page_errors.errors == []
+
+
+# --- commitments are the outcome (issue 11, item 2) --------------------------------------
+
+
+def cut_short(page: Page, ids: list[int]) -> list[int]:
+    """Those of ids whose words on the wall are cut short (clamped with "…")."""
+    return list(page.evaluate("""ids => ids.filter(id => [...document.querySelectorAll(
+        `#wall [data-card-id="${id}"] :is(.card-text, .card-note, .person-name, .org-name)`)]
+        .some(el => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1))
+    """, ids))
+
+
+def check_commitments_first(page: Page, made: dict[str, dict[str, Any]], kept: list[int],
+                            size: str) -> None:
+    """Commitments fade last: while one is not whole on the wall, no card but the newest and
+    the commitments is whole; those that are whole are not cut short; an accepted offer is
+    never folded away (its ask's "+N earlier offers" counts only others)."""
+    view = wall_view(page)
+    newest = max(c["id"] for c in made.values())
+    # A commitment may be out of sight only when it (with its ask) is taller than the wall
+    # itself: no column could ever hold it whole, while smaller cards can.
+    too_tall = page.evaluate("""ids => { const wall = document.getElementById('wall');
+        return ids.filter(id => { const el = wall.querySelector(`[data-card-id="${id}"]`);
+            if (!el) return false;
+            const group = el.closest('.card-group');
+            const blocks = [...group.querySelectorAll('.card')].filter(c => c === el
+                || c.classList.contains('placed-main'));
+            const folded = blocks.map(c => c.closest('.wall-block')).filter(b => b.hidden);
+            folded.forEach(b => { b.hidden = false; });  // measured as it would be drawn
+            const tall = blocks.reduce((sum, c) => sum + c.offsetHeight, 0);
+            folded.forEach(b => { b.hidden = true; });
+            return tall > wall.clientHeight; });
+    }""", kept)
+    missing = [i for i in kept if i not in view["whole"] and i not in too_tall]
+    if missing:
+        assert set(view["whole"]) <= {newest, *kept}, (size, missing, view)
+    assert whole_cards(page, kept), (size, view)  # at least one, and the newest whole too
+    assert newest in view["whole"], (size, view)
+    assert cut_short(page, whole_cards(page, kept)) == [], size
+    accepted = [i for i in kept if page.locator(f'#wall [data-card-id="{i}"].placed-under')
+                .count()]
+    assert all(page.locator(f'#wall [data-card-id="{i}"]').is_visible() for i in accepted
+               if i in view["drawn"]), (size, view)
+
+
+def test_commitments_are_the_last_to_fade_and_the_closed_board_lists_them(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    """A dozen cards, three commitments (a yes, a try, an accepted offer): at both projector
+    sizes every commitment is whole and uncut while newer cards without one fade first; the
+    accepted offer is never folded into "+N earlier offers"; closed, the board shows the
+    commitments it counts, every one readable."""
+    meeting, people = winter_meeting(http)
+    made = play_winter_round(meeting, people)  # eight cards, the yes the newest
+    http.post(meeting.url("/timer"), json={"seconds": 300}, headers=meeting.facilitator)
+    kept = [made["worth"]["id"], made["addresses"]["id"], made["volunteers"]["id"]]
+    pages = [board_for(contexts, server, meeting, page_errors, viewport)
+             for viewport in (PROJECTOR, PROJECTOR_SMALL)]
+    for page in pages:
+        expect(page.locator("#commit-count")).to_have_text("3")
+        size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"  # type: ignore[index]
+        screenshot(page, f"board-commitments-{size}-open-dark")
+        check_commitments_first(page, made, kept, size)
+
+    more = four_more_cards(meeting, people)  # none a commitment: a dozen cards
+    for page in pages:
+        expect(card(page, more["alarms"])).to_be_visible()
+        size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"  # type: ignore[index]
+        screenshot(page, f"board-commitments-{size}-open-dozen-dark")
+        check_commitments_first(page, {**made, **more}, kept, size)
+
+    assert meeting.set_state("closed").status_code == 200
+    for page in pages:
+        size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"  # type: ignore[index]
+        expect(page.locator("#closing-note")).to_have_text("The room leaves with 3 commitments.")
+        expect(page.locator("#wall .card.is-commitment")).to_have_count(3)
+        wall_view(page)  # settled
+        screenshot(page, f"board-commitments-{size}-closed-first")
+        assert whole_cards(page, kept) == kept, (size, wall_view(page))
+        assert cut_short(page, kept) == [], size
+        # What the board shows closed is what it counts: the commitments (and the ask the
+        # accepted offer answers), nothing else.
+        drawn = set(wall_view(page)["drawn"])
+        assert drawn == {*kept, made["ask"]["id"]}, (size, drawn)
+        for theme in ("dark", "light"):
+            screenshot(page, f"board-commitments-{size}-closed-{theme}")
+            assert small_text(page, 20 if page.viewport_size["height"] == 720 else 30) == []  # type: ignore[index]
+            page.keyboard.press("t")
     assert page_errors.errors == []

@@ -292,6 +292,19 @@ export class Wall {
     return STRAIN.squeezed;
   }
 
+  /** Whether an older ask with an accepted offer can flow whole over the empty columns: the
+   * ask fits one, and each offer that may not fold (accepted) fits one under a "More offers"
+   * line. Otherwise it waits with the rest, and smaller cards take the room whole. */
+  mayFlow(group, y) {
+    if (!group.lis.length) return false;
+    const empty = y.filter((end) => end === null).length;
+    const kept = group.lis.filter((_, i) => group.kept[i]);
+    const line = this.cont(group, 0).offsetHeight;
+    group.conts[0].hidden = true;
+    return group.main.offsetHeight <= this.height && empty > kept.length
+      && kept.every((li) => line + this.offerGap + li.offsetHeight <= this.height);
+  }
+
   /** Try a card across `least` or more empty columns, beside and including this one,
    * widest last but one column last; returns whether it now fits, placed. */
   widen(group, column, y, least) {
@@ -329,7 +342,10 @@ export class Wall {
   /** Lay out the wall: {count: items there are (drawn or not), strain: see STRAIN, lost:
    * how much of the newest items had to be folded away or shortened}. */
   render(store) {
-    const items = closingItems(store) || wallItems(store);
+    const closing = closingItems(store);
+    const items = closing || wallItems(store);
+    // Closed, each card says just who will do what (board.css), so that all fit.
+    this.el.classList.toggle("is-closing", Boolean(closing));
     const alive = new Set(store.visibleCards().map((c) => c.id));
     for (const id of this.cache.keys()) if (!alive.has(id)) this.cache.delete(id);
     for (const id of this.groups.keys()) if (!alive.has(id)) this.groups.delete(id);
@@ -382,8 +398,9 @@ export class Wall {
         y.forEach((end, c) => { if (end !== null && base[c] === null && !stacks[c].length) base[c] = end; });
         continue;
       }
-      if (empty >= 0 && priority(item, i) === 0) {
-        // The newest item taller than a column: flowed, folded or shortened (see fit).
+      if (empty >= 0 && (priority(item, i) === 0 || this.mayFlow(group, y))) {
+        // The newest item, or an ask with an accepted offer, taller than a column: its
+        // offers flow on or fold (never an accepted one), or its text shortens (see fit).
         const before = [...y];
         strain = Math.max(strain, this.fit(group, empty, y));
         y.forEach((end, c) => { if (before[c] === null && end !== null) base[c] = end; });

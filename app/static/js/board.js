@@ -289,7 +289,9 @@ function renderWall(room, cardCount) {
          && (laid.strain >= STRAIN.squeezed || (laid.strain === STRAIN.flowed && step < 1))) {
     step += 1;
     laid = apply(step);
-    if (laid.lost < best.lost || (laid.lost === best.lost && laid.strain < best.strain)) {
+    // While something is still lost (a commitment out of sight, say), the most room wins.
+    if (laid.lost < best.lost
+        || (laid.lost === best.lost && (laid.strain < best.strain || laid.lost > 0))) {
       best = { step, ...laid };
     }
   }
