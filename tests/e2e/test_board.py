@@ -1020,3 +1020,35 @@ def test_commitments_are_the_last_to_fade_and_the_closed_board_lists_them(
             assert small_text(page, 20 if page.viewport_size["height"] == 720 else 30) == []  # type: ignore[index]
             page.keyboard.press("t")
     assert page_errors.errors == []
+
+
+def test_a_closed_board_with_many_commitments_shows_every_one_a_page_at_a_time(
+        contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
+    """More commitments than the wall holds whole: the closed board pages through them, and
+    every one of them is read whole on some page."""
+    meeting, people = winter_meeting(http)
+    cast = list(people.values())
+    kept = []
+    for n in range(9):
+        asker, asked = cast[n % 5], cast[(n + 2) % 5]
+        made = meeting.card(asker, "request", f"Commitment number {n + 1}: call the families "
+                            "on the list before the weekend.", to_participant_id=asked.id)
+        reply(meeting, asked, made["id"], "yes" if n % 2 else "try")
+        kept.append(made["id"])
+    assert meeting.set_state("closed").status_code == 200
+    page = board_for(contexts, server, meeting, page_errors, PROJECTOR_SMALL)
+    line = page.locator("#closing-page")
+    expect(line).to_have_text(re.compile(r"^Commitments 1–\d of 9$"))
+    seen: set[int] = set()
+    for _ in range(9):
+        words = line.inner_text()
+        wall_view(page)
+        whole = whole_cards(page, kept)
+        assert whole and cut_short(page, whole) == [], words
+        seen.update(whole)
+        screenshot(page, f"board-closed-9-commitments-{len(seen)}")
+        if seen == set(kept):
+            break
+        expect(line).not_to_have_text(words, timeout=30_000)  # the next page
+    assert seen == set(kept)
+    assert page_errors.errors == []

@@ -69,6 +69,10 @@ export function closingItems(store) {
   return kept.length ? kept : null;
 }
 
+/** How many commitments the wall's items hold (a card's own, and accepted offers). */
+export const commitmentsIn = (items) => items.reduce((n, item) =>
+  n + (item.card.commitment ? 1 : 0) + item.offers.filter((offer) => offer.commitment).length, 0);
+
 /** A card with the offers that answer it stacked beneath (the spotlight's layout). */
 export function cardGroup(item, article) {
   const main = article(item.card, "main");
@@ -341,9 +345,10 @@ export class Wall {
 
   /** Lay out the wall: {count: items there are (drawn or not), strain: see STRAIN, lost:
    * how much of the newest items had to be folded away or shortened}. */
-  render(store) {
+  render(store, { from = 0 } = {}) {
     const closing = closingItems(store);
-    const items = closing || wallItems(store);
+    // Closed with more commitments than the wall holds, board.js pages through them.
+    const items = closing ? closing.slice(Math.min(from, closing.length - 1)) : wallItems(store);
     // Closed, each card says just who will do what (board.css), so that all fit.
     this.el.classList.toggle("is-closing", Boolean(closing));
     const alive = new Set(store.visibleCards().map((c) => c.id));
@@ -371,6 +376,7 @@ export class Wall {
     // A commitment is the outcome of the meeting: after the newest item, those holding one
     // take their room first, and only then the others, newest first. Each goes whole into
     // the lowest column it fits in, so no card fades while another column has room.
+    const whole = new Set();  // indices of the items drawn whole
     const order = items.map((item, i) => i)
       .sort((a, b) => priority(items[a], a) - priority(items[b], b) || a - b);
     for (const i of order) {
@@ -386,6 +392,7 @@ export class Wall {
         if (top + tall <= this.height && (column < 0 || (y[c] ?? -1) < (y[column] ?? -1))) column = c;
       }
       if (column >= 0) {
+        whole.add(i);
         stacks[column].push([i, group, tall]);
         y[column] = (y[column] === null ? 0 : y[column] + this.gap) + tall;
         continue;
@@ -394,6 +401,7 @@ export class Wall {
       // An older commitment taller than a column: across two or more empty ones, whole.
       if (empty >= 0 && priority(item, i) === 1 && !group.lis.length
           && this.widen(group, empty, y, 2)) {
+        whole.add(i);
         strain = Math.max(strain, STRAIN.flowed);
         y.forEach((end, c) => { if (end !== null && base[c] === null && !stacks[c].length) base[c] = end; });
         continue;
@@ -402,7 +410,9 @@ export class Wall {
         // The newest item, or an ask with an accepted offer, taller than a column: its
         // offers flow on or fold (never an accepted one), or its text shortens (see fit).
         const before = [...y];
+        const lostBefore = this.lost;
         strain = Math.max(strain, this.fit(group, empty, y));
+        if (this.lost === lostBefore) whole.add(i);
         y.forEach((end, c) => { if (before[c] === null && end !== null) base[c] = end; });
         continue;
       }
@@ -446,6 +456,8 @@ export class Wall {
     while (this.el.children.length > shown.length) this.el.lastElementChild.remove();
     // A revealed card out of sight must not glow later, when it comes into view.
     this.revealed.clear();
-    return { count: items.length, strain, lost: this.lost };
+    let run = 0;  // how many items, from the first, are drawn whole
+    while (whole.has(run)) run += 1;
+    return { count: items.length, strain, lost: this.lost, run };
   }
 }
