@@ -12,11 +12,21 @@ const STATUS_WORD = { open: "waiting", answered: "answered", yes: "yes", try: "t
 // Map text is sized in "1080p pixels"; the viewBox follows the box, so it scales with the board.
 const LABEL_CHARS = 15;  // the longest line of a name, a long word cut with "…"
 const JOIN_CHARS = 10;   // short words share a line up to this: narrower names fit the ring
-// A count pill's text, in 1080p pixels as board.css sets it (30: read from the back of a
-// hall), and the pill around it.
-const PILL_TEXT = 30;
-const pillWidth = (words) => PILL_TEXT * (0.8 + 0.62 * words.length);
-const PILL_HALF = PILL_TEXT * 0.8;
+
+/** A count pill's size follows its text's, as the page's CSS sets it (the board's 30 px
+ * read from the back of a hall; the printed report's smaller). */
+function pillSize(picture) {
+  const probe = svg("g", { class: "map-label" });
+  const text = svg("text", {}, "1");
+  probe.append(text);
+  picture.append(probe);
+  const size = parseFloat(getComputedStyle(text).fontSize) || 17;
+  probe.remove();
+  // Never smaller than the pills were for 17 px text (28 px tall, 10.5 px a character).
+  return { text: size, half: Math.max(14, size * 0.8),
+           width: (words) => Math.max(14 + 10.5 * words.length,
+                                      size * (0.8 + 0.62 * words.length)) };
+}
 
 function svg(tag, attrs = {}, text) {
   const el = document.createElementNS(SVG_NS, tag);
@@ -224,20 +234,20 @@ const labelWords = (flow) =>
   flow.status === "open" ? String(flow.count) : `${flow.count} ${STATUS_WORD[flow.status]}`;
 
 /** A count pill: its box (for collision checks) and its drawing. */
-function edgeLabel(x, y, flow) {
+function edgeLabel(x, y, flow, pill) {
   const words = labelWords(flow);
-  const width = pillWidth(words);
+  const width = pill.width(words);
   const group = svg("g", { class: `map-label status-${flow.status}` });
-  group.append(svg("rect", { x: x - width / 2, y: y - PILL_HALF, width, height: 2 * PILL_HALF,
-                             rx: PILL_HALF }),
-               svg("text", { x, y: y + PILL_TEXT * 0.36, "text-anchor": "middle" }, words));
+  group.append(svg("rect", { x: x - width / 2, y: y - pill.half, width, height: 2 * pill.half,
+                             rx: pill.half }),
+               svg("text", { x, y: y + pill.text * 0.36, "text-anchor": "middle" }, words));
   return group;
 }
 
-const labelBox = (x, y, flow) => {
-  const width = pillWidth(labelWords(flow));
-  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - PILL_HALF - 3,
-           y1: y + PILL_HALF + 3 };
+const labelBox = (x, y, flow, pill) => {
+  const width = pill.width(labelWords(flow));
+  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - pill.half - 3,
+           y1: y + pill.half + 3 };
 };
 /** How much two boxes overlap (their common area; 0 when apart). */
 const overlap = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0))
@@ -347,6 +357,7 @@ export function drawMap(container, store, scale = 1) {
   picture.append(markers());
   container.append(picture);  // in the page, so its names can be measured
   const names = measureNames(picture, orgs);
+  const pill = pillSize(picture);
   const placed = orgs.length ? layout(orgs, names, width, height) : { scale: 1, points: [], boxes: [] };
   const at = new Map(orgs.map((org, i) => [org.key, placed.points[i]]));
   const radius = new Map(orgs.map((org) => [org.key, nodeRadius(org, placed.scale)]));
@@ -373,7 +384,7 @@ export function drawMap(container, store, scale = 1) {
     edges.append(drawn.group);
     // The pill sits on its own arrow, at the first spot clear of names and other pills.
     const spots = [];
-    for (const shift of [0, 1, -1, 2, -2, 3, -3].map((n) => n * PILL_HALF * 1.6)) {
+    for (const shift of [0, 1, -1, 2, -2, 3, -3].map((n) => n * pill.half * 1.6)) {
       for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
         // Off the arrow only when nothing on it is free: a short step across it.
         const [x0, y0] = drawn.along(t - 0.02);
@@ -386,14 +397,14 @@ export function drawMap(container, store, scale = 1) {
     // Crowded everywhere: the spot that covers least of the other pills, and never a name
     // or a node while any spot can miss them all.
     const crowding = (boxes) => ([sx, sy]) =>
-      boxes.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow)), 0);
+      boxes.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow, pill)), 0);
     const [onNames, onPills] = [crowding(fixed), crowding(pills)];
     const clear = spots.filter((spot) => onNames(spot) === 0);
     const [x, y] = clear.find((spot) => onPills(spot) === 0)
       || (clear.length ? clear : spots).reduce((best, spot) =>
         (onNames(spot) + onPills(spot) < onNames(best) + onPills(best) ? spot : best));
-    pills.push(labelBox(x, y, flow));
-    labels.append(edgeLabel(x, y, flow));
+    pills.push(labelBox(x, y, flow, pill));
+    labels.append(edgeLabel(x, y, flow, pill));
   }
   picture.append(edges, nodes, labels);
   container.append(table(orgs, flows));

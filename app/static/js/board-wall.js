@@ -15,8 +15,13 @@
 //   - a card on its own that is taller than the column spreads across the empty columns
 //     beside it; failing that, it shows fewer lines of its text, note and names.
 // Each of these is reported as strain, and board.js first frees room (a smaller join panel,
-// a smaller prompt) and lays the wall out again. Older items go under the newest, as
-// masonry; the first one that does not fit under them fades off the bottom of its column.
+// a smaller prompt) and lays the wall out again.
+//
+// A commitment is the outcome of the meeting, so it is the last thing to fade (issue 11):
+// after the newest item, the items holding one take their room first, then the rest, newest
+// first, each whole into the lowest column it fits in; each column then reads newest first.
+// What found no room fades off the bottom of the columns with room to spare. An accepted
+// offer never folds into "+2 earlier offers". Closed, the wall holds only the commitments.
 
 import { h } from "./dom.js";
 import { renderCard } from "./cards.js";
@@ -389,7 +394,8 @@ export class Wall {
       let column = -1;
       for (let c = 0; c < count; c += 1) {
         const top = y[c] === null ? 0 : y[c] + this.gap;
-        if (top + tall <= this.height && (column < 0 || (y[c] ?? -1) < (y[column] ?? -1))) column = c;
+        const lower = column < 0 || (y[c] ?? -1) < (y[column] ?? -1);
+        if (top + tall <= this.height && lower) column = c;
       }
       if (column >= 0) {
         whole.add(i);
@@ -399,21 +405,24 @@ export class Wall {
       }
       const empty = y.indexOf(null);
       // An older commitment taller than a column: across two or more empty ones, whole.
+      const before = [...y];
+      const settle = () => y.forEach((end, c) => {
+        if (before[c] === null && end !== null) base[c] = end;  // under it, whole items go on
+      });
       if (empty >= 0 && priority(item, i) === 1 && !group.lis.length
           && this.widen(group, empty, y, 2)) {
         whole.add(i);
         strain = Math.max(strain, STRAIN.flowed);
-        y.forEach((end, c) => { if (end !== null && base[c] === null && !stacks[c].length) base[c] = end; });
+        settle();
         continue;
       }
       if (empty >= 0 && (priority(item, i) === 0 || this.mayFlow(group, y))) {
         // The newest item, or an ask with an accepted offer, taller than a column: its
         // offers flow on or fold (never an accepted one), or its text shortens (see fit).
-        const before = [...y];
         const lostBefore = this.lost;
         strain = Math.max(strain, this.fit(group, empty, y));
         if (this.lost === lostBefore) whole.add(i);
-        y.forEach((end, c) => { if (before[c] === null && end !== null) base[c] = end; });
+        settle();
         continue;
       }
       if (priority(item, i) < 2) {

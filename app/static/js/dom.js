@@ -77,7 +77,8 @@ export function organisationsInOrder(store) {
     .sort((a, b) => a.id - b.id)
     .map((p) => p.organisation);
   // An author shown by organisation only has no id: their organisation comes with the card.
-  const unnamed = cards.flatMap((c) => [c.author && c.author.organisation, c.to && c.to.organisation]);
+  const unnamed = cards.flatMap((c) => [c.author && c.author.organisation,
+                                        c.to && c.to.organisation]);
   const seen = new Map();
   for (const name of [...named, ...unnamed]) {
     if (!name || !name.trim()) continue;
