@@ -3,14 +3,30 @@
 // colour is never the only signal; a visually-hidden table says the same in words. A held
 // answer counts as "answered" (one neutral colour) and never says which answer it is.
 
-import { h, fill, orgHue } from "./dom.js";
+import { h, fill, orgColour, organisationKey as orgKey } from "./dom.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const STATUSES = ["open", "answered", "yes", "try", "no", "unclear"];
 const STATUS_WORD = { open: "waiting", answered: "answered", yes: "yes", try: "try", no: "no",
                       unclear: "unclear" };
 // Map text is sized in "1080p pixels"; the viewBox follows the box, so it scales with the board.
-const LABEL_CHARS = 15;
+const LABEL_CHARS = 15;  // the longest line of a name, a long word cut with "…"
+const JOIN_CHARS = 10;   // short words share a line up to this: narrower names fit the ring
+
+/** A count pill's size follows its text's, as the page's CSS sets it (the board's 30 px
+ * read from the back of a hall; the printed report's smaller). */
+function pillSize(picture) {
+  const probe = svg("g", { class: "map-label" });
+  const text = svg("text", {}, "1");
+  probe.append(text);
+  picture.append(probe);
+  const size = parseFloat(getComputedStyle(text).fontSize) || 17;
+  probe.remove();
+  // Never smaller than the pills were for 17 px text (28 px tall, 10.5 px a character).
+  return { text: size, half: Math.max(14, size * 0.8),
+           width: (words) => Math.max(14 + 10.5 * words.length,
+                                      size * (0.8 + 0.62 * words.length)) };
+}
 
 function svg(tag, attrs = {}, text) {
   const el = document.createElementNS(SVG_NS, tag);
@@ -18,9 +34,6 @@ function svg(tag, attrs = {}, text) {
   if (text !== undefined) el.textContent = text;
   return el;
 }
-
-/** The server's own rule (SPEC §2): trimmed, spaces collapsed, case-folded. */
-const orgKey = (name) => name.trim().replace(/\s+/g, " ").toLowerCase();
 
 /**
  * Requests between organisations, from the cards on the board.
@@ -60,7 +73,7 @@ function labelLines(name) {
   for (const word of words) {
     const line = lines[lines.length - 1];
     if (!line) lines[lines.length - 1] = word;
-    else if ((line + " " + word).length <= LABEL_CHARS) lines[lines.length - 1] = `${line} ${word}`;
+    else if ((line + " " + word).length <= JOIN_CHARS) lines[lines.length - 1] = `${line} ${word}`;
     else lines.push(word);
   }
   const shown = lines.slice(0, 2).map((l) => (l.length > LABEL_CHARS ? `${l.slice(0, LABEL_CHARS - 1)}…` : l));
@@ -181,7 +194,7 @@ function layout(orgs, names, width, height) {
     const radii = orgs.map((org) => nodeRadius(org, scale));
     const biggest = Math.max(...radii);
     const ry = Math.max(30, height / 2 - biggest - 10 - tallest * scale);
-    for (const room of [0.25, 0.5, 0.75, 1.05]) {
+    for (const room of [0, 0.25, 0.5, 0.75, 1.05]) {
       const rx = width / 2 - biggest - 10 - room * widest * scale;
       if (rx < Math.min(width * 0.2, 100) && fallback) continue;  // a thread, not a ring
       const points = orgs.length === 1 ? [{ x: cx, y: cy, angle: Math.PI / 2 }]
@@ -221,18 +234,20 @@ const labelWords = (flow) =>
   flow.status === "open" ? String(flow.count) : `${flow.count} ${STATUS_WORD[flow.status]}`;
 
 /** A count pill: its box (for collision checks) and its drawing. */
-function edgeLabel(x, y, flow) {
+function edgeLabel(x, y, flow, pill) {
   const words = labelWords(flow);
-  const width = 14 + words.length * 10.5;
+  const width = pill.width(words);
   const group = svg("g", { class: `map-label status-${flow.status}` });
-  group.append(svg("rect", { x: x - width / 2, y: y - 14, width, height: 28, rx: 14 }),
-               svg("text", { x, y: y + 6, "text-anchor": "middle" }, words));
+  group.append(svg("rect", { x: x - width / 2, y: y - pill.half, width, height: 2 * pill.half,
+                             rx: pill.half }),
+               svg("text", { x, y: y + pill.text * 0.36, "text-anchor": "middle" }, words));
   return group;
 }
 
-const labelBox = (x, y, flow) => {
-  const width = 14 + labelWords(flow).length * 10.5;
-  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - 17, y1: y + 17 };
+const labelBox = (x, y, flow, pill) => {
+  const width = pill.width(labelWords(flow));
+  return { x0: x - width / 2 - 3, x1: x + width / 2 + 3, y0: y - pill.half - 3,
+           y1: y + pill.half + 3 };
 };
 /** How much two boxes overlap (their common area; 0 when apart). */
 const overlap = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0))
@@ -288,7 +303,7 @@ function markers() {
 
 function node(org, at, r, name) {
   const group = svg("g", { class: "map-node", "data-org": org.key });
-  group.style.setProperty("--org-hue", String(orgHue(org.name)));
+  group.style.setProperty("--org-colour", orgColour(org.name));
   group.append(svg("title", {}, org.name), svg("circle", { cx: at.x, cy: at.y, r }));
   const text = svg("text", { x: name.x, y: name.baseline, "text-anchor": name.anchor, class: "map-name" });
   if (name.shrunk) text.style.fontSize = `${name.size}px`;  // the page's own size, scaled
@@ -342,6 +357,7 @@ export function drawMap(container, store, scale = 1) {
   picture.append(markers());
   container.append(picture);  // in the page, so its names can be measured
   const names = measureNames(picture, orgs);
+  const pill = pillSize(picture);
   const placed = orgs.length ? layout(orgs, names, width, height) : { scale: 1, points: [], boxes: [] };
   const at = new Map(orgs.map((org, i) => [org.key, placed.points[i]]));
   const radius = new Map(orgs.map((org) => [org.key, nodeRadius(org, placed.scale)]));
@@ -368,7 +384,7 @@ export function drawMap(container, store, scale = 1) {
     edges.append(drawn.group);
     // The pill sits on its own arrow, at the first spot clear of names and other pills.
     const spots = [];
-    for (const shift of [0, 22, -22, 44, -44, 66, -66]) {
+    for (const shift of [0, 1, -1, 2, -2, 3, -3].map((n) => n * pill.half * 1.6)) {
       for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
         // Off the arrow only when nothing on it is free: a short step across it.
         const [x0, y0] = drawn.along(t - 0.02);
@@ -381,14 +397,14 @@ export function drawMap(container, store, scale = 1) {
     // Crowded everywhere: the spot that covers least of the other pills, and never a name
     // or a node while any spot can miss them all.
     const crowding = (boxes) => ([sx, sy]) =>
-      boxes.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow)), 0);
+      boxes.reduce((sum, b) => sum + overlap(b, labelBox(sx, sy, flow, pill)), 0);
     const [onNames, onPills] = [crowding(fixed), crowding(pills)];
     const clear = spots.filter((spot) => onNames(spot) === 0);
     const [x, y] = clear.find((spot) => onPills(spot) === 0)
       || (clear.length ? clear : spots).reduce((best, spot) =>
         (onNames(spot) + onPills(spot) < onNames(best) + onPills(best) ? spot : best));
-    pills.push(labelBox(x, y, flow));
-    labels.append(edgeLabel(x, y, flow));
+    pills.push(labelBox(x, y, flow, pill));
+    labels.append(edgeLabel(x, y, flow, pill));
   }
   picture.append(edges, nodes, labels);
   container.append(table(orgs, flows));

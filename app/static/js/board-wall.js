@@ -15,8 +15,13 @@
 //   - a card on its own that is taller than the column spreads across the empty columns
 //     beside it; failing that, it shows fewer lines of its text, note and names.
 // Each of these is reported as strain, and board.js first frees room (a smaller join panel,
-// a smaller prompt) and lays the wall out again. Older items go under the newest, as
-// masonry; the first one that does not fit under them fades off the bottom of its column.
+// a smaller prompt) and lays the wall out again.
+//
+// A commitment is the outcome of the meeting, so it is the last thing to fade (issue 11):
+// after the newest item, the items holding one take their room first, then the rest, newest
+// first, each whole into the lowest column it fits in; each column then reads newest first.
+// What found no room fades off the bottom of the columns with room to spare. An accepted
+// offer never folds into "+2 earlier offers". Closed, the wall holds only the commitments.
 
 import { h } from "./dom.js";
 import { renderCard } from "./cards.js";
@@ -58,6 +63,21 @@ export function wallItems(store) {
     .sort((a, b) => b.latest - a.latest);
 }
 
+/** The closed board lists what the room leaves with: every item holding a commitment,
+ * newest first, with only the accepted offers under an ask; null while the meeting runs
+ * (or when it closed with none, and the wall stays as it was). */
+export function closingItems(store) {
+  if (!store.room || store.room.state !== "closed") return null;
+  const kept = wallItems(store)
+    .filter((item) => priority(item, 1) === 1)
+    .map((item) => ({ ...item, offers: item.offers.filter((offer) => offer.commitment) }));
+  return kept.length ? kept : null;
+}
+
+/** How many commitments the wall's items hold (a card's own, and accepted offers). */
+export const commitmentsIn = (items) => items.reduce((n, item) =>
+  n + (item.card.commitment ? 1 : 0) + item.offers.filter((offer) => offer.commitment).length, 0);
+
 /** A card with the offers that answer it stacked beneath (the spotlight's layout). */
 export function cardGroup(item, article) {
   const main = article(item.card, "main");
@@ -65,6 +85,13 @@ export function cardGroup(item, article) {
   return h("div", { class: "card-group has-offers" }, main,
     h("ol", { class: "offers", attrs: { "aria-label": offersLabel(item.offers.length) } },
       item.offers.map((offer) => h("li", { class: "offer-item" }, article(offer, "under")))));
+}
+
+/** What goes on the wall first: 0 the newest item, 1 an item holding a commitment (its card
+ * or an accepted offer under it), 2 the rest. */
+function priority(item, index) {
+  if (index === 0) return 0;
+  return item.card.commitment || item.offers.some((offer) => offer.commitment) ? 1 : 2;
 }
 
 const offersLabel = (n) => `${n} ${n === 1 ? "offer" : "offers"} of help`;
@@ -167,6 +194,7 @@ export class Wall {
     group.more.hidden = true;
     for (const cont of group.conts) cont.hidden = true;
     group.author = item.card.author;
+    group.kept = item.offers.map((offer) => Boolean(offer.commitment));  // accepted: never folded
     return group;
   }
 
@@ -226,26 +254,30 @@ export class Wall {
       const other = (column + step) % count;  // to the right first: read on, left to right
       if (y[other] === null) empty.push(other);
     }
-    const offers = group.lis.map((el) => ({ el, h: el.offsetHeight }));
+    const offers = group.lis.map((el, i) => ({ el, h: el.offsetHeight, kept: group.kept[i] }));
+    const foldable = offers.slice(0, -1).filter((offer) => !offer.kept);  // never the newest
     const contH = offers.length ? this.cont(group, 0).offsetHeight : 0;
     if (offers.length) group.conts[0].hidden = true;
     let mainH = group.main.offsetHeight;
     let squeezed = false;
     for (;;) {
-      for (let fold = 0; fold <= offers.length; fold += 1) {
+      for (let fold = 0; fold <= foldable.length; fold += 1) {
+        // The oldest offers fold first; an accepted one is a commitment and always shows.
+        const folded = new Set(foldable.slice(0, fold));
+        const shownOffers = offers.filter((offer) => !folded.has(offer));
         let moreH = 0;
         if (fold) {
           group.more.hidden = false;
           group.more.textContent = earlier(fold);
           moreH = group.more.offsetHeight;
         }
-        const plan = planFlow(mainH, moreH, offers.slice(fold), empty, this.height,
+        const plan = planFlow(mainH, moreH, shownOffers, empty, this.height,
                               this.offerGap, contH);
         if (!plan) continue;
         this.place(group.main, column, 0);
         if (fold) this.place(group.more, column, mainH + this.offerGap);
-        offers.slice(0, fold).forEach((offer) => { offer.el.hidden = true; });
-        plan.spots.forEach(([col, top], i) => this.place(offers[fold + i].el, col, top));
+        folded.forEach((offer) => { offer.el.hidden = true; });
+        plan.spots.forEach(([col, top], i) => this.place(shownOffers[i].el, col, top));
         const noneUnder = !fold && plan.spots.length > 0 && plan.spots[0][0] !== column;
         plan.continued.forEach((col, i) => {
           this.place(this.cont(group, i, noneUnder && i === 0), col, 0);
@@ -267,6 +299,19 @@ export class Wall {
     y[column] = this.height;
     this.lost += 1 + offers.length + Math.max(0, mainH - this.height) / this.height;
     return STRAIN.squeezed;
+  }
+
+  /** Whether an older ask with an accepted offer can flow whole over the empty columns: the
+   * ask fits one, and each offer that may not fold (accepted) fits one under a "More offers"
+   * line. Otherwise it waits with the rest, and smaller cards take the room whole. */
+  mayFlow(group, y) {
+    if (!group.lis.length) return false;
+    const empty = y.filter((end) => end === null).length;
+    const kept = group.lis.filter((_, i) => group.kept[i]);
+    const line = this.cont(group, 0).offsetHeight;
+    group.conts[0].hidden = true;
+    return group.main.offsetHeight <= this.height && empty > kept.length
+      && kept.every((li) => line + this.offerGap + li.offsetHeight <= this.height);
   }
 
   /** Try a card across `least` or more empty columns, beside and including this one,
@@ -305,8 +350,12 @@ export class Wall {
 
   /** Lay out the wall: {count: items there are (drawn or not), strain: see STRAIN, lost:
    * how much of the newest items had to be folded away or shortened}. */
-  render(store) {
-    const items = wallItems(store);
+  render(store, { from = 0 } = {}) {
+    const closing = closingItems(store);
+    // Closed with more commitments than the wall holds, board.js pages through them.
+    const items = closing ? closing.slice(Math.min(from, closing.length - 1)) : wallItems(store);
+    // Closed, each card says just who will do what (board.css), so that all fit.
+    this.el.classList.toggle("is-closing", Boolean(closing));
     const alive = new Set(store.visibleCards().map((c) => c.id));
     for (const id of this.cache.keys()) if (!alive.has(id)) this.cache.delete(id);
     for (const id of this.groups.keys()) if (!alive.has(id)) this.groups.delete(id);
@@ -323,46 +372,101 @@ export class Wall {
     this.el.dataset.columns = String(count);
 
     const y = new Array(count).fill(null);  // where each column's cards end; null: none yet
-    const open = new Array(count).fill(true);
-    const shown = [];
+    const stacks = Array.from({ length: count }, () => []);  // whole items, per column
+    const base = new Array(count).fill(null);  // where what fit() placed in a column ends
+    const shown = [];   // [index in items, group] of everything drawn
+    const left = [];    // [index, group] of items that found no room whole
     let strain = STRAIN.none;
     this.lost = 0;  // offers folded away, cards shortened or cut, to show the newest whole
-    for (const item of items) {
+    // A commitment is the outcome of the meeting: after the newest item, those holding one
+    // take their room first, and only then the others, newest first. Each goes whole into
+    // the lowest column it fits in, so no card fades while another column has room.
+    const whole = new Set();  // indices of the items drawn whole
+    const order = items.map((item, i) => i)
+      .sort((a, b) => priority(items[a], a) - priority(items[b], b) || a - b);
+    for (const i of order) {
+      const item = items[i];
+      const group = this.group(item);
+      shown.push([i, group]);
+      this.order(shown.map(([, g]) => g));  // in the wall, to be measured
+      let tall = group.main.offsetHeight;
+      for (const li of group.lis) tall += this.offerGap + li.offsetHeight;
       let column = -1;
       for (let c = 0; c < count; c += 1) {
-        if (open[c] && (column < 0 || (y[c] ?? 0) < (y[column] ?? 0))) column = c;
+        const top = y[c] === null ? 0 : y[c] + this.gap;
+        const lower = column < 0 || (y[c] ?? -1) < (y[column] ?? -1);
+        if (top + tall <= this.height && lower) column = c;
       }
-      if (column < 0) break;  // every column is full: the rest are out of sight
-      const group = this.group(item);
-      shown.push(group);
-      this.order(shown);  // in the wall (to be measured), in the meeting's order
-      const top = y[column] === null ? 0 : y[column] + this.gap;
-      let bottom = top + group.main.offsetHeight;
-      for (const li of group.lis) bottom += this.offerGap + li.offsetHeight;
-      if (bottom <= this.height) {
-        let at = top;
-        this.place(group.main, column, at);
-        at += group.main.offsetHeight;
-        for (const li of group.lis) {
-          this.place(li, column, at + this.offerGap);
-          at += this.offerGap + li.offsetHeight;
-        }
-        y[column] = bottom;
-      } else if (y[column] !== null) {
-        // An older item under newer ones: what fits of it fades off; the column is full.
-        open[column] = false;
-        if (this.height - top < MIN_TAIL_REM * rem) {
-          shown.pop();
-        } else {
-          this.tail(group, column, top);
-        }
-      } else {
-        strain = Math.max(strain, this.fit(group, column, y));
+      if (column >= 0) {
+        whole.add(i);
+        stacks[column].push([i, group, tall]);
+        y[column] = (y[column] === null ? 0 : y[column] + this.gap) + tall;
+        continue;
       }
+      const empty = y.indexOf(null);
+      // An older commitment taller than a column: across two or more empty ones, whole.
+      const before = [...y];
+      const settle = () => y.forEach((end, c) => {
+        if (before[c] === null && end !== null) base[c] = end;  // under it, whole items go on
+      });
+      if (empty >= 0 && priority(item, i) === 1 && !group.lis.length
+          && this.widen(group, empty, y, 2)) {
+        whole.add(i);
+        strain = Math.max(strain, STRAIN.flowed);
+        settle();
+        continue;
+      }
+      if (empty >= 0 && (priority(item, i) === 0 || this.mayFlow(group, y))) {
+        // The newest item, or an ask with an accepted offer, taller than a column: its
+        // offers flow on or fold (never an accepted one), or its text shortens (see fit).
+        const lostBefore = this.lost;
+        strain = Math.max(strain, this.fit(group, empty, y));
+        if (this.lost === lostBefore) whole.add(i);
+        settle();
+        continue;
+      }
+      if (priority(item, i) < 2) {
+        strain = Math.max(strain, STRAIN.squeezed);  // a commitment out of sight: free room
+        this.lost += 1;
+      }
+      left.push([i, group]);
     }
+    // Each column newest first, under whatever fit() placed at its top.
+    stacks.forEach((stack, c) => {
+      stack.sort((a, b) => a[0] - b[0]);
+      let top = base[c] === null ? 0 : base[c] + this.gap;
+      for (const [, group, tall] of stack) {
+        this.place(group.main, c, top);
+        let below = top + group.main.offsetHeight;
+        for (const li of group.lis) {
+          this.place(li, c, below + this.offerGap);
+          below += this.offerGap + li.offsetHeight;
+        }
+        top += tall + this.gap;
+      }
+    });
+    // Under the columns with room to spare, the newest of the rest fade off the bottom.
+    const drawn = new Set(shown.map(([i]) => i));
+    for (const [i, group] of left) {
+      const column = y.reduce((best, end, c) =>
+        ((end ?? -this.gap) < (y[best] ?? -this.gap) ? c : best), 0);
+      const top = y[column] === null ? 0 : y[column] + this.gap;
+      if (this.height - top < MIN_TAIL_REM * rem) {
+        drawn.delete(i);
+        continue;
+      }
+      this.tail(group, column, top);
+      y[column] = this.height;
+    }
+    const kept = shown.filter(([i]) => drawn.has(i)).sort((a, b) => a[0] - b[0]);
+    shown.length = 0;
+    shown.push(...kept.map(([, group]) => group));
+    this.order(shown);
     while (this.el.children.length > shown.length) this.el.lastElementChild.remove();
     // A revealed card out of sight must not glow later, when it comes into view.
     this.revealed.clear();
-    return { count: items.length, strain, lost: this.lost };
+    let run = 0;  // how many items, from the first, are drawn whole
+    while (whole.has(run)) run += 1;
+    return { count: items.length, strain, lost: this.lost, run };
   }
 }

@@ -5,7 +5,7 @@ import { connect } from "./live.js";
 import { RoomStore } from "./store.js";
 import { fill, announce, clock, connectionIndicator, ANSWER_LABEL } from "./dom.js";
 import { renderCard } from "./cards.js";
-import { Wall, STRAIN, cardGroup, wallItems } from "./board-wall.js";
+import { Wall, STRAIN, cardGroup, closingItems, commitmentsIn, wallItems } from "./board-wall.js";
 import { drawMap } from "./board-map.js";
 
 const THEME_KEY = "askroom.board.theme";
@@ -16,6 +16,8 @@ const COMPACT_AFTER_CARDS = 3;
 // and the title and purpose take a line each, 3 the prompt is 48 px at 1080p (no less).
 const ROOM_STEPS = 3;
 const RING = 2 * Math.PI * 52;  // the timer ring's circumference (r=52 in board.html)
+// Closed, with more commitments than the wall holds: each page stays this long.
+const CLOSING_PAGE_MS = 10000;
 
 const $ = (id) => document.getElementById(id);
 const code = document.body.dataset.code;
@@ -29,6 +31,9 @@ let shownCommitments = null;
 let serverBehindMs = null;   // how far the server's clock is behind ours (see noteServerTime)
 let revealedNow = [];        // requests whose held answers were revealed since the last render
 let deleted = false;         // the room was deleted: the board says so and stops
+let closingFrom = 0;         // closed: the first commitment item on the wall's page
+let closingNext = 0;         // ... and the first of the next page (0: back to the start)
+let closingTimer = null;
 
 // --- words ------------------------------------------------------------------------------
 
@@ -264,8 +269,9 @@ function render() {
   renderNow(room, commitments);
   renderTally(commitments, room.state === "closed");
   renderTimer();  // before the wall: the timer ring takes room above it
-  const { count: total } = renderWall(room, cards.length);
-  $("wall-empty").hidden = total > 0;
+  const laid = renderWall(room, cards.length);
+  $("wall-empty").hidden = laid.count > 0;
+  renderClosingPage(laid);
   drawMap($("map"), store, remPx() / 16);
   renderLegend();
   renderSpotlight();
@@ -280,7 +286,7 @@ function renderWall(room, cardCount) {
     renderJoin(room, cardCount, step);
     $("prompt").dataset.fit = String(Math.max(0, step - 1));
     document.body.classList.toggle("band-short", step >= 2);
-    return wall.render(store);
+    return wall.render(store, { from: closingFrom });
   };
   let step = 0;
   let laid = apply(step);
@@ -289,11 +295,43 @@ function renderWall(room, cardCount) {
          && (laid.strain >= STRAIN.squeezed || (laid.strain === STRAIN.flowed && step < 1))) {
     step += 1;
     laid = apply(step);
-    if (laid.lost < best.lost || (laid.lost === best.lost && laid.strain < best.strain)) {
+    // While something is still lost (a commitment out of sight, say), the most room wins.
+    if (laid.lost < best.lost
+        || (laid.lost === best.lost && (laid.strain < best.strain || laid.lost > 0))) {
       best = { step, ...laid };
     }
   }
   return best.step < step ? apply(best.step) : laid;
+}
+
+/** Closed, the wall lists the commitments; when they are more than it holds whole, it shows
+ * them a page at a time ("Commitments 1–4 of 9"), turning every CLOSING_PAGE_MS. */
+function renderClosingPage(laid) {
+  const items = closingItems(store);
+  const line = $("closing-page");
+  if (!items || (closingFrom === 0 && laid.run >= items.length)) {
+    closingFrom = 0;
+    line.hidden = true;
+    line.textContent = "";
+    clearInterval(closingTimer);
+    closingTimer = null;
+    return;
+  }
+  const from = Math.min(closingFrom, items.length - 1);
+  const upto = Math.min(items.length, from + Math.max(1, laid.run));
+  const before = commitmentsIn(items.slice(0, from));
+  const shown = commitmentsIn(items.slice(from, upto));
+  const total = commitmentsIn(items);
+  line.textContent = shown > 1 ? `Commitments ${before + 1}–${before + shown} of ${total}`
+    : `Commitment ${before + 1} of ${total}`;
+  line.hidden = false;
+  closingNext = upto >= items.length ? 0 : upto;
+  if (!closingTimer) {
+    closingTimer = setInterval(() => {
+      closingFrom = closingNext;
+      scheduleRender();
+    }, CLOSING_PAGE_MS);
+  }
 }
 
 let pending = false;
@@ -347,6 +385,8 @@ setInterval(renderTimer, 250);
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
   $("btn-theme").setAttribute("aria-pressed", String(theme === "light"));
+  // The words say the state as well: the pressed look alone left "Light theme" unchanged.
+  $("theme-words").textContent = `Light theme: ${theme === "light" ? "on" : "off"}`;
 }
 
 function toggleTheme() {

@@ -42,23 +42,68 @@ export function placeInOrder(list, wanted) {
   }
 }
 
-/** A stable hue for an organisation, so the room learns its colour. */
-export function orgHue(name) {
-  const key = name.trim().replace(/\s+/g, " ").toLowerCase();
-  let hash = 2166136261;
-  for (const ch of key) {
-    hash ^= ch.codePointAt(0);
-    hash = Math.imul(hash, 16777619) >>> 0;
+/** The server's rule for telling organisations apart (SPEC §2): trimmed, spaces collapsed,
+ * case-folded, so "NHS  ccg" is NHS CCG. */
+export const organisationKey = (name) => name.trim().replace(/\s+/g, " ").toLowerCase();
+
+// The colours a room's organisations take, in order of arrival (issue 11, item 4): a hash
+// alone gave two of six organisations the same hue. Far apart in hue (each next one as far
+// as it can be from those before it) and all of one luminance, chosen so that every one is
+// at least 3.4:1 against the card surfaces of BOTH themes (AA for graphics is 3:1), and so
+// the same colour serves the board, the phone, the console and the printed report.
+export const ORG_COLOURS = [
+  "#197ee2", "#bb6815", "#109110", "#d918d9", "#e93939", "#0f8b8b",
+  "#a257ec", "#4e8c10", "#6d6def", "#81810e", "#109050", "#e72a89",
+];
+
+// Organisation key -> its place in ORG_COLOURS' order. Once given, a colour stays for the
+// life of the page: someone withdrawing or a card being hidden never recolours the room.
+const orgSlots = new Map();
+
+/**
+ * The room's organisations in order of arrival: by the id of the first person from each
+ * (those in the room, and those who wrote or are named on a card, which keeps the place of
+ * someone who has since withdrawn), then those only named as a card's target, by card id.
+ * Hidden and withdrawn cards do not count, so the board and the console agree.
+ */
+export function organisationsInOrder(store) {
+  const cards = store.visibleCards()
+    .filter((c) => !c.hidden && c.status !== "withdrawn")
+    .sort((a, b) => a.id - b.id);
+  const people = [...store.participants.values()].filter((p) => !p.withdrawn);
+  for (const card of cards) people.push(card.author, card.to && card.to.participant);
+  const named = people
+    .filter((p) => p && p.id !== null && p.id !== undefined)
+    .sort((a, b) => a.id - b.id)
+    .map((p) => p.organisation);
+  // An author shown by organisation only has no id: their organisation comes with the card.
+  const unnamed = cards.flatMap((c) => [c.author && c.author.organisation,
+                                        c.to && c.to.organisation]);
+  const seen = new Map();
+  for (const name of [...named, ...unnamed]) {
+    if (!name || !name.trim()) continue;
+    const key = organisationKey(name);
+    if (!seen.has(key)) seen.set(key, name.trim());
   }
-  // FNV alone leaves similar names on similar hues; a murmur finaliser spreads them.
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
-  hash ^= hash >>> 16;
-  // Twelve hues 30° apart: two organisations either share a colour or differ clearly,
-  // never by a shade the eye cannot tell (the name still says which is which).
-  return ((hash >>> 0) % 12) * 30;
+  return [...seen.values()];
+}
+
+/** Give the room's organisations their colours in order of arrival (RoomStore does this on
+ * every change; a page that draws from other data calls it once with a store-like object). */
+export function learnOrgColours(store) {
+  for (const name of organisationsInOrder(store)) orgSlot(name);
+}
+
+function orgSlot(name) {
+  const key = organisationKey(name);
+  if (!orgSlots.has(key)) orgSlots.set(key, orgSlots.size);
+  return orgSlots.get(key);
+}
+
+/** An organisation's colour in this room. Beyond twelve organisations colours repeat; the
+ * name beside every swatch still says which is which. */
+export function orgColour(name) {
+  return ORG_COLOURS[orgSlot(name) % ORG_COLOURS.length];
 }
 
 /** The organisation's colour swatch and name; the name carries the meaning, not the colour. */
@@ -67,7 +112,7 @@ export function orgChip(organisation, props = {}) {
   const chip = h("span", { class: `org ${props.class || ""}`.trim() },
     h("span", { class: "org-swatch", attrs: { "aria-hidden": "true" } }),
     h("span", { class: "org-name", text: organisation }));
-  chip.style.setProperty("--org-hue", String(orgHue(organisation)));
+  chip.style.setProperty("--org-colour", orgColour(organisation));
   return chip;
 }
 

@@ -3,9 +3,9 @@
 // from export.json and lays it out as a document to print, save as PDF, or send one
 // organisation its own page (?org=Name; the key never goes in the query).
 
-import { announce, api, fill, h, saveDownload } from "./dom.js";
+import { announce, api, fill, h, learnOrgColours, saveDownload } from "./dom.js";
 import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
-import { buildReport, organisationPart, orgKey } from "./report-model.js";
+import { buildReport, organisationPart, orgKey, storeFor } from "./report-model.js";
 import {
   commitmentEntry, count, docHeader, figures, keptRate, longDate, requestsByAnswer, section, askItem,
 } from "./report-view.js";
@@ -186,6 +186,7 @@ function main() {
     }
     key = candidate;
     report = buildReport(result.data);
+    learnOrgColours(storeFor(report));  // the same colours as on the board
     fillChoices();
     showOnly("report");
     render();

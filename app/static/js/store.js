@@ -1,6 +1,8 @@
 // A room as the page knows it: built from a snapshot, kept current by events.
 // Every page keeps one, so the same event means the same thing everywhere.
 
+import { learnOrgColours } from "./dom.js";
+
 export class RoomStore {
   constructor() {
     this.room = null;
@@ -20,6 +22,7 @@ export class RoomStore {
   }
 
   emit(change) {
+    learnOrgColours(this);  // before anything is drawn: colours follow arrival, not drawing
     for (const fn of this.listeners) fn(change);
   }
 
