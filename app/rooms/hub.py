@@ -29,14 +29,12 @@ from app.rooms import views
 from app.rooms.broker import RESYNC, Broker
 from app.rooms.rules import Refusal
 from app.rooms.service import RecordedEvent, RoomService
+from app.rooms.vocab import CLOSE_GOING_AWAY, CLOSE_ROOM_GONE, CLOSE_TOO_SLOW
 
 log = logging.getLogger("askroom.hub")
 
 Send = Callable[[str], Awaitable[None]]
 
-CLOSE_GOING_AWAY = 1001  # the server is stopping: reconnect (to another process) with after
-CLOSE_TOO_SLOW = 1013  # "try again later": reconnect with after
-CLOSE_ROOM_GONE = 4404  # the room was deleted: do not reconnect
 
 
 def _dumps(value: Any) -> str:

@@ -16,17 +16,11 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
+from app.rooms.vocab import COMMITTING_ANSWERS, EventType
 
-ROOM_STATES = ("open", "locked", "closed")
-CARD_KINDS = ("request", "ask", "offer")
-ANSWERS = ("yes", "no", "try", "unclear")
-PROGRESS = ("not_started", "in_progress", "done", "dropped")
-COLLECTS = ("request", "ask", "offer", "any")
 # No 0/O, 1/I/L: a code read off a projector must not be mistyped.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-COMMITTING_ANSWERS = ("yes", "try")
-IDENTITIES = ("named", "organisation", "anonymous")
 # Every card event carries all of a request's answers: a bound keeps those events small.
 MAX_ANSWERS = 20
 WITHDRAWN_NAME = "A participant"
@@ -48,7 +42,7 @@ class Refusal(Exception):
 class Emit:
     """An event to record: its type and the object whose view is its payload."""
 
-    type: str
+    type: EventType
     subject: Room | Participant | Prompt | Card | RunItem | None = None
     # Several cards in one event (cards.renamed).
     subjects: tuple[Card, ...] = ()

@@ -14,11 +14,11 @@ from app.rooms import rules, views
 from app.rooms.models import Prompt, Room, RunItem
 from app.rooms.rules import Emit, Refusal
 from app.rooms.views import JSON
+from app.rooms.vocab import STAFF
 
 if TYPE_CHECKING:
     from app.rooms.service import Actor, Outcome, RoomService
 
-STAFF = ("facilitator", "organiser")
 # Steps a run sheet may hold: a day's meeting has a dozen or two. Each runsheet.updated
 # event carries the whole sheet (the console's store reads it), so this cap, with a step's
 # text at most 280 characters, is what keeps every such event small (about 30 KB at most)

@@ -6,13 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-CardKind = Literal["request", "ask", "offer"]
-Answer = Literal["yes", "no", "try", "unclear"]
-Progress = Literal["not_started", "in_progress", "done", "dropped"]
-Collects = Literal["request", "ask", "offer", "any"]
-RoomState = Literal["open", "locked", "closed"]
-CardStatus = Literal["open", "yes", "no", "try", "unclear", "answered", "accepted", "withdrawn"]
-Identity = Literal["named", "organisation", "anonymous"]
+from app.rooms.vocab import (
+    Answer,
+    CardKind,
+    CardStatus,
+    Collects,
+    Identity,
+    Progress,
+    RoomState,
+)
 
 
 def _not_blank(value: str) -> str:

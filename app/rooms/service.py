@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Engine, bindparam, func, or_
@@ -28,9 +28,8 @@ from app.rooms.privacy import PrivacyCommands
 from app.rooms.rules import Emit, Refusal
 from app.rooms.runsheet import RunSheetCommands
 from app.rooms.views import JSON
+from app.rooms.vocab import STAFF, Role
 
-Role = Literal["facilitator", "organiser", "participant"]
-STAFF: tuple[Role, ...] = ("facilitator", "organiser")
 T = TypeVar("T")
 
 

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
-from app.rooms.rules import ANSWERS, commitment_owner_id
+from app.rooms.rules import commitment_owner_id
+from app.rooms.vocab import ANSWERS, PRIVATE_EVENTS
 
 JSON = dict[str, Any]
 
@@ -141,7 +142,6 @@ def run_item_view(item: RunItem) -> JSON:
 
 
 # Events only the facilitator and organiser see; the public gets their seq, not their data.
-PRIVATE_EVENTS = frozenset({"runsheet.updated", "cards.renamed"})
 
 
 def masked_author(card: JSON) -> JSON | None:

@@ -18,13 +18,10 @@ from app.ratelimit import client_address
 from app.rooms.hub import DirectLink, Hub, Subscriber
 from app.rooms.rules import Refusal, parse_room_code
 from app.rooms.service import RoomService
+from app.rooms.vocab import CLOSE_BAD_KEY, CLOSE_REASONS, CLOSE_TOO_BIG, STAFF
 
 router = APIRouter()
 
-# The client should not retry with the same key.
-CLOSE_BAD_KEY = 4401
-CLOSE_REASONS = {1001: "server stopping: reconnect with after",
-                 1013: "too slow: reconnect with after"}
 
 
 # Seqs are 64-bit integers in the database: an `after` past the largest is ahead of any
@@ -158,7 +155,7 @@ async def _read(ws: WebSocket, code: str, sub: Subscriber, service: RoomService,
                 break
             raw = message.get("text") or message.get("bytes") or ""
             if len(raw) > settings.ws_max_message_bytes:
-                await ws.close(1009, "message too big")
+                await ws.close(CLOSE_TOO_BIG, "message too big")
                 break
             try:
                 frame = orjson.loads(raw)
@@ -170,7 +167,7 @@ async def _read(ws: WebSocket, code: str, sub: Subscriber, service: RoomService,
             try:
                 actor = await run_in_threadpool(service.authorise, code,
                                                 key if isinstance(key, str) else None,
-                                                ("facilitator", "organiser"))
+                                                STAFF)
             except Refusal:
                 await ws.close(CLOSE_BAD_KEY, "that key is not valid for this room")
                 break

@@ -3,13 +3,12 @@
 // with exponential back-off and jitter, and at once when the device comes back online
 // or the tab becomes visible again (a laptop waking from sleep).
 
+import { CLOSE } from "./vocab.js";
+
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
 // After this long hidden, a socket that looks open may be dead (sleep, network change).
 const STALE_AFTER_HIDDEN_MS = 20000;
-
-export const CLOSE_BAD_KEY = 4401;
-export const CLOSE_ROOM_GONE = 4404;
 
 /**
  * Connect to a room's stream.
@@ -77,9 +76,9 @@ export function connect(code, handlers, options = {}) {
         checkRoomThenSchedule();
         return;
       }
-      if (event.code === CLOSE_BAD_KEY || event.code === CLOSE_ROOM_GONE) {
+      if (event.code === CLOSE.BAD_KEY || event.code === CLOSE.ROOM_GONE) {
         stopped = true;
-        status(event.code === CLOSE_BAD_KEY ? "denied" : "deleted");
+        status(event.code === CLOSE.BAD_KEY ? "denied" : "deleted");
         return;
       }
       schedule();
