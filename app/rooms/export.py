@@ -17,6 +17,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from app.rooms.rules import organisation_key
+
 Cell = str | int | None
 Row = list[Cell]
 Json = Mapping[str, Any]
@@ -151,11 +153,6 @@ def export_filename(log: Json, extension: str) -> str:
     """The download's name, from the room's own code: never the request path's spelling
     of it (which may carry any character, a tab or a quote among them)."""
     return f"askroom-{log['room']['code']}.{extension}"
-
-
-def organisation_key(organisation: str) -> str:
-    """The form in which two spellings of one organisation are equal (SPEC §2)."""
-    return " ".join(organisation.split()).casefold()
 
 
 # --- tables ---------------------------------------------------------------
