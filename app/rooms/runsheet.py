@@ -36,7 +36,8 @@ class RunSheetCommands:
 
     def plan_step(self: RoomService, code: str, token: str | None, **fields: Any) -> Outcome:
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
-            step = RunItem(**_step_fields(fields), position=0, room_id=0)  # after the auth
+            step = RunItem(**prompt_fields(fields, missing_code="step_needs_text"),
+                           position=0, room_id=0)  # after the auth
             planned = self._sheet(s, room)
             if len(planned) >= MAX_STEPS:
                 raise Refusal("conflict", "run_sheet_full",
@@ -130,8 +131,9 @@ def _seconds(start: datetime, end: datetime) -> float:
     return max(0.0, (end - start).total_seconds())
 
 
-def _step_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """A step from the library by key (its text, kind and timing unless given), or custom."""
+def prompt_fields(fields: dict[str, Any], *, missing_code: str) -> dict[str, Any]:
+    """A prompt (pushed, or a step of the run sheet) from the library by key, its text,
+    kind, timing and self_commit unless given; or custom. The fields that are set."""
     key = fields.get("library_key")
     if key is not None:
         entry = get_prompt(key)
@@ -142,6 +144,6 @@ def _step_fields(fields: dict[str, Any]) -> dict[str, Any]:
                     "duration_s": entry.duration_s, "self_commit": entry.self_commit}
         fields = {**defaults, **{k: v for k, v in fields.items() if v is not None}}
     if not fields.get("text") or not fields.get("collects"):
-        raise Refusal("invalid", "step_needs_text",
+        raise Refusal("invalid", missing_code,
                       "Give either a library_key, or a text and what it collects.")
     return {k: v for k, v in fields.items() if v is not None}

@@ -20,13 +20,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.db import read_session, write_session
-from app.prompts.library import get_prompt
 from app.rooms import rules, views
 from app.rooms.keys import hash_secret, matches, new_secret
 from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.privacy import PrivacyCommands
 from app.rooms.rules import Emit, Refusal
-from app.rooms.runsheet import RunSheetCommands
+from app.rooms.runsheet import RunSheetCommands, prompt_fields
 from app.rooms.views import JSON
 from app.rooms.vocab import STAFF, Role
 
@@ -169,24 +168,16 @@ class RoomService(RunSheetCommands, PrivacyCommands):
                     text: str | None, collects: str | None, duration_s: int | None,
                     self_commit: bool | None, identity_choice: bool = False,
                     run_item_id: int | None = None) -> Outcome:
-        if library_key is not None:
-            entry = get_prompt(library_key)
-            if entry is None:
-                raise Refusal("invalid", "unknown_library_key",
-                              "There is no prompt with that key in the library.")
-            text = text if text is not None else entry.text
-            collects = collects if collects is not None else entry.collects
-            duration_s = duration_s if duration_s is not None else entry.duration_s
-            self_commit = self_commit if self_commit is not None else entry.self_commit
-        if text is None or collects is None:
-            raise Refusal("invalid", "prompt_needs_text",
-                          "Give either a library_key, or a text and what it collects.")
+        given = prompt_fields({"library_key": library_key, "text": text, "collects": collects,
+                               "duration_s": duration_s, "self_commit": self_commit},
+                              missing_code="prompt_needs_text")
 
         def apply(s: Session, room: Room, actor: Actor) -> tuple[Any, list[Emit]]:
             prompt, emits = rules.push_prompt(
-                room, current=self._current(s, room), text=text, collects=collects,
-                library_key=library_key, duration_s=duration_s,
-                self_commit=bool(self_commit), identity_choice=identity_choice,
+                room, current=self._current(s, room), text=given["text"],
+                collects=given["collects"], library_key=library_key,
+                duration_s=given.get("duration_s"),
+                self_commit=bool(given.get("self_commit")), identity_choice=identity_choice,
                 run_item_id=run_item_id, now=self.clock())
             s.add(prompt)
             return (lambda: views.prompt_view(prompt)), emits
