@@ -44,7 +44,7 @@ export function placeInOrder(list, wanted) {
 
 /** The server's rule for telling organisations apart (SPEC §2): trimmed, spaces collapsed,
  * case-folded, so "NHS  ccg" is NHS CCG. */
-export const organisationKey = (name) => name.trim().replace(/\s+/g, " ").toLowerCase();
+export const organisationKey = (name) => (name || "").trim().replace(/\s+/g, " ").toLowerCase();
 
 // The colours a room's organisations take, in order of arrival (issue 11, item 4): a hash
 // alone gave two of six organisations the same hue. Far apart in hue (each next one as far

@@ -18,11 +18,6 @@ const TAB_LABEL = Object.fromEntries(KIND_TABS.map((t) => [t.kind, t.label]));
 const MAX_TEXT = 500;
 const MAX_OPTIONS = 30;
 
-/** Trimmed, spaces collapsed, case-folded: two spellings of one organisation match. */
-export function orgKey(name) {
-  return (name || "").trim().replace(/\s+/g, " ").toLowerCase();
-}
-
 /** For type-ahead: lower case, accents off ("José" matches "jose"). */
 function fold(text) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();

@@ -4,8 +4,7 @@
 // store still brings news first: a view merges the two, so an offer to my ask shows the
 // moment it arrives, and /mine is fetched again shortly after to fill in what I may see.
 
-import { api, h } from "./dom.js";
-import { orgKey } from "./phone-composer.js";
+import { api, h, organisationKey } from "./dom.js";
 import { updatedByLine, updatedByOther } from "./progress-by.js";
 
 const DEBOUNCE_MS = 250;
@@ -16,7 +15,7 @@ export function isAskedOfMe(card, me) {
   if (card.author && card.author.id === me.id) return false;
   const to = card.to || {};
   if (to.participant && to.participant.id === me.id) return true;
-  return Boolean(me.organisation) && orgKey(to.organisation) === orgKey(me.organisation);
+  return Boolean(me.organisation) && organisationKey(to.organisation) === organisationKey(me.organisation);
 }
 
 const isMe = (person, me) => Boolean(person && person.id === me.id);

@@ -7,11 +7,11 @@
 // name everyone). Cards the facilitator hid and cards withdrawn by their authors are left
 // out; the document says how many were hidden.
 
+import { organisationKey } from "./dom.js";
+
 export const ANSWER_ORDER = ["yes", "try", "no", "unclear", "open"];
 export const PROGRESS_ORDER = ["done", "in_progress", "not_started", "dropped"];
 
-/** The server's rule for one organisation (SPEC §2): trimmed, spaces collapsed, case-folded. */
-export const orgKey = (name) => (name || "").trim().replace(/\s+/g, " ").toLowerCase();
 
 /** A person as the room saw them, by their choice on the card they wrote. */
 const maskedAs = (person, identity) => {
@@ -68,7 +68,7 @@ export function buildReport(log) {
   const orgs = new Map();
   const orgOf = new Map();  // participant id → org key ("" for none)
   const see = (name) => {
-    const key = orgKey(name);
+    const key = organisationKey(name);
     if (!key) return "";
     // The first spelling seen is the one shown (SPEC §2).
     if (!orgs.has(key)) orgs.set(key, { key, name: name.trim().replace(/\s+/g, " "), people: [] });

@@ -3,9 +3,9 @@
 // from export.json and lays it out as a document to print, save as PDF, or send one
 // organisation its own page (?org=Name; the key never goes in the query).
 
-import { announce, api, fill, h, learnOrgColours, saveDownload } from "./dom.js";
+import { announce, api, fill, h, learnOrgColours, organisationKey, saveDownload } from "./dom.js";
 import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
-import { buildReport, organisationPart, orgKey, storeFor } from "./report-model.js";
+import { buildReport, organisationPart, storeFor } from "./report-model.js";
 import {
   commitmentEntry, count, docHeader, figures, keptRate, longDate, requestsByAnswer, section, askItem,
 } from "./report-view.js";
@@ -142,7 +142,7 @@ function main() {
 
   /** The organisation chosen in ?org=, if the report has it. */
   function chosenOrg() {
-    const wanted = orgKey(new URLSearchParams(location.search).get("org"));
+    const wanted = organisationKey(new URLSearchParams(location.search).get("org"));
     return wanted && report.orgs.some((o) => o.key === wanted) ? wanted : "";
   }
 
