@@ -454,8 +454,8 @@ export class Wall {
   }
 
   /** Place the items on the wall, taking their room in the order `rank` gives (least
-   * first, then newest first): {strain, lost, run, unseen: items holding a commitment not
-   * drawn whole, newestDrawn}. */
+   * first, then newest first): {strain, lost, run, unseen: items holding a commitment that
+   * is not drawn whole, newestDrawn}. */
   lay(items, count, rem, rank) {
     const y = new Array(count).fill(null);  // where each column's cards end; null: none yet
     const stacks = Array.from({ length: count }, () => []);  // whole items, per column
@@ -468,6 +468,7 @@ export class Wall {
     // before the others (see rank), and those newest first. Each goes whole into the lowest
     // column it fits in, so no card fades while another column has room.
     const whole = new Set();  // indices of the items drawn whole
+    const outcome = new Set();  // and of those whose commitments are whole (others may fold)
     const order = items.map((item, i) => i)
       .sort((a, b) => rank(items[a], a) - rank(items[b], b) || a - b);
     let cut = false;  // the newest card found no room whole: the older ones fade after it
@@ -484,7 +485,7 @@ export class Wall {
       for (const li of group.lis) tall += this.offerGap + li.offsetHeight;
       let column = this.lowest(y, tall);
       // Short of room, an accepted offer and its ask stay whole and its other offers fold.
-      const folding = column < 0 && this.dense && group.kept.includes(true)
+      const folding = column < 0 && this.dense && i > 0 && group.kept.includes(true)
         ? this.foldOthers(group, y) : null;
       if (folding) {
         [column, tall] = folding;
@@ -492,6 +493,7 @@ export class Wall {
       }
       if (column >= 0) {
         whole.add(i);
+        outcome.add(i);
         stacks[column].push([i, group, tall]);
         y[column] = (y[column] === null ? 0 : y[column] + this.gap) + tall;
         continue;
@@ -505,6 +507,7 @@ export class Wall {
       if (empty >= 0 && rank(item, i) === 1 && !group.lis.length
           && this.widen(group, empty, y, 2)) {
         whole.add(i);
+        outcome.add(i);
         strain = Math.max(strain, STRAIN.flowed);
         settle();
         continue;
@@ -515,6 +518,7 @@ export class Wall {
         const lostBefore = this.lost;
         strain = Math.max(strain, this.fit(group, empty, y));
         if (this.lost === lostBefore) whole.add(i);
+        if (!group.main.classList.contains("is-fading")) outcome.add(i);  // see fit's last resort
         settle();
         continue;
       }
@@ -562,7 +566,7 @@ export class Wall {
     while (this.el.children.length > shown.length) this.el.lastElementChild.remove();
     let run = 0;  // how many items, from the first, are drawn whole
     while (whole.has(run)) run += 1;
-    const unseen = items.filter((item, i) => priority(item, 1) === 1 && !whole.has(i)).length;
+    const unseen = items.filter((item, i) => priority(item, 1) === 1 && !outcome.has(i)).length;
     return { strain, lost: this.lost, run, unseen, newestDrawn: drawn.has(0) };
   }
 }
