@@ -21,7 +21,12 @@
 // after the newest item, the items holding one take their room first, then the rest, newest
 // first, each whole into the lowest column it fits in; each column then reads newest first.
 // What found no room fades off the bottom of the columns with room to spare. An accepted
-// offer never folds into "+2 earlier offers". Closed, the wall holds only the commitments.
+// offer never folds into "+2 earlier offers". Should a commitment still be out of sight,
+// the wall is laid out once more, short of room (is-dense): every card a little tighter,
+// the ask of an accepted offer a line or two of context over it (its other offers fold
+// into "+1 other offer"), and the commitments before even the newest card, which then
+// fades off the bottom, its first line at least in sight. Closed, the wall holds only the
+// commitments.
 
 import { h } from "./dom.js";
 import { renderCard } from "./cards.js";
