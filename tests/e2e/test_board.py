@@ -946,42 +946,38 @@ def cut_short(page: Page, ids: list[int]) -> list[int]:
 
 def check_commitments_first(page: Page, made: dict[str, dict[str, Any]], kept: list[int],
                             size: str) -> None:
-    """Commitments fade last: while one is not whole on the wall, no card but the newest and
-    the commitments is whole; those that are whole are not cut short; an accepted offer is
-    never folded away (its ask's "+N earlier offers" counts only others)."""
+    """Commitments fade last: every one is whole on the wall and not cut short, an accepted
+    offer with it (never folded away: its ask's "+N earlier/other offers" line counts only
+    the others); the newest card shows, and when it is not whole (it is no commitment and
+    the commitments took the room) no other card but the commitments and their asks is."""
     view = wall_view(page)
     newest = max(c["id"] for c in made.values())
-    # A commitment may be out of sight only when it (with its ask) is taller than the wall
-    # itself: no column could ever hold it whole, while smaller cards can.
-    too_tall = page.evaluate("""ids => { const wall = document.getElementById('wall');
-        return ids.filter(id => { const el = wall.querySelector(`[data-card-id="${id}"]`);
-            if (!el) return false;
-            const group = el.closest('.card-group');
-            const blocks = [...group.querySelectorAll('.card')].filter(c => c === el
-                || c.classList.contains('placed-main'));
-            const folded = blocks.map(c => c.closest('.wall-block')).filter(b => b.hidden);
-            folded.forEach(b => { b.hidden = false; });  // measured as it would be drawn
-            const tall = blocks.reduce((sum, c) => sum + c.offsetHeight, 0);
-            folded.forEach(b => { b.hidden = true; });
-            return tall > wall.clientHeight; });
-    }""", kept)
-    missing = [i for i in kept if i not in view["whole"] and i not in too_tall]
-    if missing:
-        assert set(view["whole"]) <= {newest, *kept}, (size, missing, view)
-    assert whole_cards(page, kept), (size, view)  # at least one, and the newest whole too
-    assert newest in view["whole"], (size, view)
-    assert cut_short(page, whole_cards(page, kept)) == [], size
-    accepted = [i for i in kept if page.locator(f'#wall [data-card-id="{i}"].placed-under')
-                .count()]
-    assert all(page.locator(f'#wall [data-card-id="{i}"]').is_visible() for i in accepted
-               if i in view["drawn"]), (size, view)
+    assert [i for i in kept if i not in view["whole"]] == [], (size, view)
+    assert cut_short(page, kept) == [], size
+    assert newest in view["drawn"], (size, view)
+    if newest not in view["whole"]:
+        asks = {c["reply_to"] for c in made.values() if c["id"] in kept and c.get("reply_to")}
+        assert set(view["whole"]) <= {*kept, *asks}, (size, view)
+    # What folded into the line (a fading group's offers are cut off the bottom instead).
+    folds = page.evaluate("""() => [...document.querySelectorAll('#wall .card-group')]
+        .filter(group => !group.querySelector('.placed-main.is-fading'))
+        .map(group => [[...group.querySelectorAll('.offers-more')].filter(el => !el.hidden)
+                         .map(el => el.textContent).join(''),
+                       [...group.querySelectorAll('.offer-item')].filter(el => el.hidden)
+                         .length])
+        .filter(([line, folded]) => line || folded)""")
+    for line, folded in folds:
+        assert re.fullmatch(rf"\+{folded} (earlier|other) offers?", line), (size, folds)
+    # Drawn tighter to hold them all, the cards keep the least size of the room's text.
+    assert small_text(page, 20 if size.endswith("x720") else 30) == [], size
 
 
 def test_commitments_are_the_last_to_fade_and_the_closed_board_lists_them(
         contexts: Any, server: Server, http: httpx.Client, page_errors: PageErrors) -> None:
     """A dozen cards, three commitments (a yes, a try, an accepted offer): at both projector
-    sizes every commitment is whole and uncut while newer cards without one fade first; the
-    accepted offer is never folded into "+N earlier offers"; closed, the board shows the
+    sizes every commitment is whole and uncut (the ask an accepted offer answers drawn short,
+    as its context) while the cards without one, even the newest, fade first; the accepted
+    offer is never folded into "+N earlier offers"; closed, the board shows the
     commitments it counts, every one readable."""
     meeting, people = winter_meeting(http)
     made = play_winter_round(meeting, people)  # eight cards, the yes the newest
@@ -994,6 +990,9 @@ def test_commitments_are_the_last_to_fade_and_the_closed_board_lists_them(
         size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"  # type: ignore[index]
         screenshot(page, f"board-commitments-{size}-open-dark")
         check_commitments_first(page, made, kept, size)
+        page.keyboard.press("t")
+        screenshot(page, f"board-commitments-{size}-open-light")
+        page.keyboard.press("t")
 
     more = four_more_cards(meeting, people)  # none a commitment: a dozen cards
     for page in pages:
@@ -1001,6 +1000,9 @@ def test_commitments_are_the_last_to_fade_and_the_closed_board_lists_them(
         size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"  # type: ignore[index]
         screenshot(page, f"board-commitments-{size}-open-dozen-dark")
         check_commitments_first(page, {**made, **more}, kept, size)
+        page.keyboard.press("t")
+        screenshot(page, f"board-commitments-{size}-open-dozen-light")
+        page.keyboard.press("t")
 
     assert meeting.set_state("closed").status_code == 200
     for page in pages:

@@ -21,7 +21,12 @@
 // after the newest item, the items holding one take their room first, then the rest, newest
 // first, each whole into the lowest column it fits in; each column then reads newest first.
 // What found no room fades off the bottom of the columns with room to spare. An accepted
-// offer never folds into "+2 earlier offers". Closed, the wall holds only the commitments.
+// offer never folds into "+2 earlier offers". Should a commitment still be out of sight,
+// the wall is laid out once more, short of room (is-dense): every card a little tighter,
+// the ask of an accepted offer a line or two of context over it (its other offers fold
+// into "+1 other offer"), and the commitments before even the newest card, which then
+// fades off the bottom, its first line at least in sight. Closed, the wall holds only the
+// commitments.
 
 import { h } from "./dom.js";
 import { renderCard } from "./cards.js";
@@ -31,6 +36,7 @@ const COLUMN_REM = 24;
 const GROUP_GAP_REM = 1.25;   // between the items of a column
 const OFFER_GAP_REM = 0.6;    // between an ask and its first offer, and between offers
 const MIN_TAIL_REM = 5;       // an old card that does not fit shows only if this much can
+const MIN_NEWEST_REM = 2.5;   // the newest card, cut to make room for the commitments
 
 /** How hard the wall had to work to show its newest cards whole, least first. */
 export const STRAIN = {
@@ -94,8 +100,24 @@ function priority(item, index) {
   return item.card.commitment || item.offers.some((offer) => offer.commitment) ? 1 : 2;
 }
 
+/** Whether a request's commitment is owned by the very person it asks (named on its route). */
+function ownerAsked(card) {
+  const to = card.kind === "request" && card.to ? card.to.participant : null;
+  const owner = card.commitment ? card.commitment.owner : null;
+  return Boolean(to && owner && to.id != null && to.id === owner.id && to.name === owner.name);
+}
+
+/** The order of `priority`, short of room for the commitments: those take their room even
+ * before the newest card, unless it holds one itself; the newest goes next. */
+function commitmentsFirst(item, index) {
+  const holds = priority(item, 1) === 1;
+  if (index === 0) return holds ? 0 : 1.5;
+  return holds ? 1 : 2;
+}
+
 const offersLabel = (n) => `${n} ${n === 1 ? "offer" : "offers"} of help`;
 const earlier = (n) => `+${n} earlier ${n === 1 ? "offer" : "offers"}`;
+const other = (n) => `+${n} other ${n === 1 ? "offer" : "offers"}`;
 
 /** Where one item's blocks go when its offers flow over several columns, or null. */
 function planFlow(mainH, moreH, offers, columns, height, gap, contH) {
@@ -129,6 +151,7 @@ export class Wall {
     this.groups = new Map();  // item card id -> the item's elements, kept between renders
     this.fresh = new Set();   // ids that arrived live and still get the arriving animation
     this.revealed = new Set(); // requests whose held answer was just revealed
+    this.dense = false;        // short of room for the commitments (see render)
   }
 
   markFresh(id) {
@@ -146,6 +169,7 @@ export class Wall {
     if (cached && cached.sig === sig) return cached.el;
     const el = renderCard(card);
     el.classList.add(`placed-${placement}`);
+    if (ownerAsked(card)) el.classList.add("owner-asked");
     if (placement === "main") el.classList.add("wall-block");  // an offer's block is its <li>
     if (this.fresh.delete(card.id)) {
       el.classList.add("arriving");
@@ -191,6 +215,9 @@ export class Wall {
     }
     main.classList.remove("is-squeezed");
     main.style.removeProperty("width");
+    // Short of room, the card an accepted offer answers is its context: a line or two.
+    main.classList.toggle("is-context", Boolean(this.dense) && !item.card.commitment
+      && item.offers.some((offer) => offer.commitment));
     group.more.hidden = true;
     for (const cont of group.conts) cont.hidden = true;
     group.author = item.card.author;
@@ -301,6 +328,42 @@ export class Wall {
     return STRAIN.squeezed;
   }
 
+  /** Short of room for the commitments: an item with an accepted offer folds its other
+   * offers into one line, oldest first, till it fits whole in a column. Returns [column,
+   * height] with the folded offers hidden, or null (and nothing folded). */
+  foldOthers(group, y) {
+    const others = group.lis.filter((_, i) => !group.kept[i]);
+    for (let fold = 1; fold <= others.length; fold += 1) {
+      const folded = new Set(others.slice(0, fold));
+      const shownLis = group.lis.filter((li) => !folded.has(li));
+      // "+1 earlier offer" only when every one folded is older than those shown.
+      const older = group.lis.indexOf(others[fold - 1]) < group.lis.indexOf(shownLis[0]);
+      group.more.hidden = false;
+      group.more.textContent = older ? earlier(fold) : other(fold);
+      let tall = group.main.offsetHeight + this.offerGap + group.more.offsetHeight;
+      for (const li of shownLis) tall += this.offerGap + li.offsetHeight;
+      const column = this.lowest(y, tall);
+      if (column >= 0) {
+        folded.forEach((li) => { li.hidden = true; });
+        this.lost += fold;
+        return [column, tall];
+      }
+    }
+    group.more.hidden = true;
+    return null;
+  }
+
+  /** The lowest column with room for `tall` more, or -1. */
+  lowest(y, tall) {
+    let column = -1;
+    for (let c = 0; c < y.length; c += 1) {
+      const top = y[c] === null ? 0 : y[c] + this.gap;
+      const lower = column < 0 || (y[c] ?? -1) < (y[column] ?? -1);
+      if (top + tall <= this.height && lower) column = c;
+    }
+    return column;
+  }
+
   /** Whether an older ask with an accepted offer can flow whole over the empty columns: the
    * ask fits one, and each offer that may not fold (accepted) fits one under a "More offers"
    * line. Otherwise it waits with the rest, and smaller cards take the room whole. */
@@ -371,6 +434,34 @@ export class Wall {
     this.el.style.setProperty("--offer-gap", `${this.offerGap}px`);
     this.el.dataset.columns = String(count);
 
+    this.dense = false;
+    this.el.classList.remove("is-dense");
+    let laid = this.lay(items, count, rem, priority);
+    if (!closing && laid.unseen > 0) {
+      // A commitment is not whole: the cards draw a little tighter, the ask of an accepted
+      // offer keeps only a line or two as context, and the commitments take their room
+      // before the newest card (which may then be the one that fades). Kept only if it
+      // shows more of the commitments, and the newest card still shows.
+      this.dense = true;
+      this.el.classList.add("is-dense");
+      const dense = this.lay(items, count, rem, commitmentsFirst);
+      if (dense.unseen < laid.unseen && dense.newestDrawn) {
+        laid = dense;
+      } else {
+        this.dense = false;
+        this.el.classList.remove("is-dense");
+        laid = this.lay(items, count, rem, priority);
+      }
+    }
+    // A revealed card out of sight must not glow later, when it comes into view.
+    this.revealed.clear();
+    return { count: items.length, strain: laid.strain, lost: laid.lost, run: laid.run };
+  }
+
+  /** Place the items on the wall, taking their room in the order `rank` gives (least
+   * first, then newest first): {strain, lost, run, unseen: items holding a commitment that
+   * is not drawn whole, newestDrawn}. */
+  lay(items, count, rem, rank) {
     const y = new Array(count).fill(null);  // where each column's cards end; null: none yet
     const stacks = Array.from({ length: count }, () => []);  // whole items, per column
     const base = new Array(count).fill(null);  // where what fit() placed in a column ends
@@ -378,27 +469,36 @@ export class Wall {
     const left = [];    // [index, group] of items that found no room whole
     let strain = STRAIN.none;
     this.lost = 0;  // offers folded away, cards shortened or cut, to show the newest whole
-    // A commitment is the outcome of the meeting: after the newest item, those holding one
-    // take their room first, and only then the others, newest first. Each goes whole into
-    // the lowest column it fits in, so no card fades while another column has room.
+    // A commitment is the outcome of the meeting: the items holding one take their room
+    // before the others (see rank), and those newest first. Each goes whole into the lowest
+    // column it fits in, so no card fades while another column has room.
     const whole = new Set();  // indices of the items drawn whole
+    const outcome = new Set();  // and of those whose commitments are whole (others may fold)
     const order = items.map((item, i) => i)
-      .sort((a, b) => priority(items[a], a) - priority(items[b], b) || a - b);
+      .sort((a, b) => rank(items[a], a) - rank(items[b], b) || a - b);
+    let cut = false;  // the newest card found no room whole: the older ones fade after it
     for (const i of order) {
       const item = items[i];
       const group = this.group(item);
       shown.push([i, group]);
       this.order(shown.map(([, g]) => g));  // in the wall, to be measured
+      if (cut) {
+        left.push([i, group]);
+        continue;
+      }
       let tall = group.main.offsetHeight;
       for (const li of group.lis) tall += this.offerGap + li.offsetHeight;
-      let column = -1;
-      for (let c = 0; c < count; c += 1) {
-        const top = y[c] === null ? 0 : y[c] + this.gap;
-        const lower = column < 0 || (y[c] ?? -1) < (y[column] ?? -1);
-        if (top + tall <= this.height && lower) column = c;
+      let column = this.lowest(y, tall);
+      // Short of room, an accepted offer and its ask stay whole and its other offers fold.
+      const folding = column < 0 && this.dense && i > 0 && group.kept.includes(true)
+        ? this.foldOthers(group, y) : null;
+      if (folding) {
+        [column, tall] = folding;
+        strain = Math.max(strain, STRAIN.squeezed);
       }
       if (column >= 0) {
         whole.add(i);
+        outcome.add(i);
         stacks[column].push([i, group, tall]);
         y[column] = (y[column] === null ? 0 : y[column] + this.gap) + tall;
         continue;
@@ -409,26 +509,30 @@ export class Wall {
       const settle = () => y.forEach((end, c) => {
         if (before[c] === null && end !== null) base[c] = end;  // under it, whole items go on
       });
-      if (empty >= 0 && priority(item, i) === 1 && !group.lis.length
+      if (empty >= 0 && rank(item, i) === 1 && !group.lis.length
           && this.widen(group, empty, y, 2)) {
         whole.add(i);
+        outcome.add(i);
         strain = Math.max(strain, STRAIN.flowed);
         settle();
         continue;
       }
-      if (empty >= 0 && (priority(item, i) === 0 || this.mayFlow(group, y))) {
+      if (empty >= 0 && (rank(item, i) === 0 || this.mayFlow(group, y))) {
         // The newest item, or an ask with an accepted offer, taller than a column: its
         // offers flow on or fold (never an accepted one), or its text shortens (see fit).
         const lostBefore = this.lost;
         strain = Math.max(strain, this.fit(group, empty, y));
         if (this.lost === lostBefore) whole.add(i);
+        if (!group.main.classList.contains("is-fading")) outcome.add(i);  // see fit's last resort
         settle();
         continue;
       }
-      if (priority(item, i) < 2) {
-        strain = Math.max(strain, STRAIN.squeezed);  // a commitment out of sight: free room
+      if (rank(item, i) < 2) {
+        // A commitment out of sight, or the newest card behind them: free room.
+        strain = Math.max(strain, STRAIN.squeezed);
         this.lost += 1;
       }
+      if (i === 0) cut = true;
       left.push([i, group]);
     }
     // Each column newest first, under whatever fit() placed at its top.
@@ -438,7 +542,8 @@ export class Wall {
       for (const [, group, tall] of stack) {
         this.place(group.main, c, top);
         let below = top + group.main.offsetHeight;
-        for (const li of group.lis) {
+        for (const li of [group.more, ...group.lis]) {
+          if (li.hidden) continue;  // folded, or no "+1 earlier offer" line
           this.place(li, c, below + this.offerGap);
           below += this.offerGap + li.offsetHeight;
         }
@@ -451,7 +556,8 @@ export class Wall {
       const column = y.reduce((best, end, c) =>
         ((end ?? -this.gap) < (y[best] ?? -this.gap) ? c : best), 0);
       const top = y[column] === null ? 0 : y[column] + this.gap;
-      if (this.height - top < MIN_TAIL_REM * rem) {
+      // The newest card, behind the commitments, shows even if only its first line.
+      if (this.height - top < (i === 0 ? MIN_NEWEST_REM : MIN_TAIL_REM) * rem) {
         drawn.delete(i);
         continue;
       }
@@ -463,10 +569,9 @@ export class Wall {
     shown.push(...kept.map(([, group]) => group));
     this.order(shown);
     while (this.el.children.length > shown.length) this.el.lastElementChild.remove();
-    // A revealed card out of sight must not glow later, when it comes into view.
-    this.revealed.clear();
     let run = 0;  // how many items, from the first, are drawn whole
     while (whole.has(run)) run += 1;
-    return { count: items.length, strain, lost: this.lost, run };
+    const unseen = items.filter((item, i) => priority(item, 1) === 1 && !outcome.has(i)).length;
+    return { strain, lost: this.lost, run, unseen, newestDrawn: drawn.has(0) };
   }
 }
