@@ -1,8 +1,8 @@
 """Rate limits (SPEC §7), with the `limits` library: in memory in one process, in Redis
 when ASKROOM_REDIS_URL is set, so that they hold across processes.
 
-- cards and progress: per participant, keyed on the participant's id once their token is
-  known (`per_participant`): however the header is spelt, one person is one key;
+- cards and progress: per participant, keyed on their token as the bearer scheme parses
+  it (`per_participant`): however the header is spelt, one person is one key;
 - rooms and joins: per client address;
 - misses: answers of 404 on a room's routes, per client address. Past the limit the
   address gets 429 on every room route, found or not, so codes cannot be enumerated.
@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.rooms.deps import Credential
-from app.rooms.rules import Refusal
+from app.rooms.keys import hash_secret
 
 log = logging.getLogger("askroom.ratelimit")
 # A Redis that stops answering must not hold up a request for long: past this, the limits
@@ -151,19 +151,15 @@ def per_address(name: str) -> Any:
 def per_participant(name: str) -> Any:
     """A route dependency: count against `name` for the participant the credential is.
 
-    The key is the participant's id, found the way every command finds it (the token as
-    the bearer scheme parses it, checked against this room), so no spelling of the header
-    is a second key. A credential that is no participant's counts nothing here: the
-    command itself refuses it (401, 403 or 404), as it did before."""
-    async def dependency(request: Request, code: str, credential: Credential) -> None:
-        service = request.app.state.service
-        try:
-            actor = await run_in_threadpool(service.whoami, code, credential)
-        except Refusal:
-            return
-        if actor.participant is not None:
+    The key is the credential as the bearer scheme parses it (so no spelling of the
+    header is a second key), hashed as the database keeps it. A participant has exactly
+    one token, and only that exact string authenticates, so the key is the participant:
+    without a read of the database on every post. A credential that is no participant's
+    only fills its own bucket; the command refuses it (401, 403 or 404) as before."""
+    async def dependency(request: Request, credential: Credential) -> None:
+        if credential:
             limits = _limits(request)
-            await limits.ask(limits.hit, name, f"participant:{actor.participant.id}")
+            await limits.ask(limits.hit, name, f"participant:{hash_secret(credential)}")
     return Depends(dependency)
 
 
