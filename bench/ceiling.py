@@ -27,8 +27,7 @@ def card_json(seq: int, body: dict[str, Any]) -> dict[str, Any]:
     return {"id": seq, "kind": body.get("kind", "ask"), "text": body.get("text", ""),
             "status": "open", "hidden": False, "spotlight": False, "author": author,
             "to": None, "reply_to": None, "prompt_id": None, "replies": [],
-            "commitment": None, "created_at": now, "seq": seq,
-            "client_id": body.get("client_id")}
+            "commitment": None, "created_at": now, "seq": seq}
 
 
 def event_frame(seq: int, card: dict[str, Any]) -> dict[str, Any]:

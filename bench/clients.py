@@ -3,11 +3,12 @@ possible, so that the harness takes few CPU cycles from the server it measures.
 
 Each connection is a bare asyncio Protocol speaking just enough RFC 6455: the upgrade
 request, walking frame headers, answering pings, noticing a close. Text frames are not
-decoded or parsed: a card is found by its marker (`"client_id":"bk0000123"`, which every
-target echoes in the card JSON) with `bytearray.find`, and the arrival time is taken once
-per TCP read (`time.monotonic()` is one clock for every process on Linux). Arrivals are
-kept in one `array('d')` per client, indexed by card number, and handed to the parent in
-one message at the end.
+decoded or parsed: a card is found by its marker at the start of its text
+(`"text":"bk0000123 …`, which every target echoes in the card JSON; the client_id, which
+carried it before, is no longer in Askroom's public views) with `bytearray.find`, and
+the arrival time is taken once per TCP read (`time.monotonic()` is one clock for every
+process on Linux). Arrivals are kept in one `array('d')` per client, indexed by card
+number, and handed to the parent in one message at the end.
 
 Protocol with the parent (a multiprocessing Pipe):
   worker -> ("connected", ok, failed, seconds)
@@ -31,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-MARK = b'"client_id":"bk'
+MARK = b'"text":"bk'
 DIGITS = 7
 # The last event frame in a text frame (a batch holds several): `after` for a resume.
 EVENT_SEQ = b'{"type":"event","seq":'
@@ -42,7 +43,8 @@ MAX_RESUMES = 5  # per client: a server that keeps closing must not make a loop
 
 
 def marker(index: int) -> str:
-    """The client_id of card `index`, as the clients look for it."""
+    """Card `index`'s marker, as the clients look for it (its client_id, and its text's
+    first word)."""
     return f"bk{index:0{DIGITS}d}"
 
 

@@ -18,6 +18,11 @@ CARD_TEXT = ("Our frail patients are sent home at midnight: could anyone send vo
 ANSWER_WAIT = 60.0  # seconds for the last answers once the schedule has run out
 
 
+def card_body(k: int) -> dict[str, str]:
+    """The POST body of card k: its marker leads the text, where the clients find it."""
+    return {"client_id": marker(k), "kind": "ask", "text": f"{marker(k)} {CARD_TEXT}"}
+
+
 def schedule(cards: int, *, rate: float, seconds: float, burst: bool) -> list[float]:
     """Offsets from the start: evenly at `rate`, or (a burst) each at a random moment."""
     if burst:
@@ -39,7 +44,7 @@ async def post_all(target: Target, offsets: list[float], *, storm_after: float |
         async def post(k: int) -> None:
             base = target.post_urls[k % len(target.post_urls)]
             token = target.tokens[k % len(target.tokens)]
-            body = {"client_id": marker(k), "kind": "ask", "text": CARD_TEXT}
+            body = card_body(k)
             sent = time.monotonic()
             try:
                 answer = await http.post(f"{base}/api/rooms/{target.code}/cards", json=body,

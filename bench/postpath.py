@@ -26,14 +26,14 @@ from websockets.asyncio.client import connect
 
 from bench import targets
 from bench.clients import marker
-from bench.posting import CARD_TEXT
+from bench.posting import card_body
 from bench.stats import percentile
 
 
 async def _post(http: httpx.AsyncClient, target: targets.Target, token: str, k: int) -> float:
     """POST card k; when its answer came."""
     answer = await http.post(f"/api/rooms/{target.code}/cards",
-                             json={"client_id": marker(k), "kind": "ask", "text": CARD_TEXT},
+                             json=card_body(k),
                              headers={"authorization": f"Bearer {token}"})
     answer.raise_for_status()
     return time.monotonic()
