@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from app.rooms import vocab
@@ -32,3 +33,22 @@ def test_the_pages_module_is_written_from_the_vocabulary() -> None:
     assert VOCAB_JS.read_text(encoding="utf-8") == vocab.javascript(), (
         "app/static/js/vocab.js is out of date: run "
         "`python -m app.rooms.vocab > app/static/js/vocab.js`")
+
+
+JS = VOCAB_JS.parent
+# A quoted word.word in a case label or a comparison: what an event type looks like.
+EVENT_WORD = re.compile(r'(?:case\s+|===?\s*|!==?\s*)"([a-z]+\.[a-z_]+)"')
+
+
+def test_the_store_handles_exactly_the_event_types() -> None:
+    """RoomStore, which every page gets its events through, has a case for each type."""
+    cases = set(re.findall(r'case\s+"([a-z]+\.[a-z_]+)"', (JS / "store.js").read_text()))
+    assert cases == set(vocab.EVENT_TYPES)
+
+
+def test_no_page_names_an_event_type_the_server_does_not_send() -> None:
+    """A page's own change that looked like an event ("runsheet.read") would read as one."""
+    named = {(path.name, word) for path in JS.glob("*.js") if path.name != "vocab.js"
+             for word in EVENT_WORD.findall(path.read_text(encoding="utf-8"))}
+    assert named, "the pattern must find the pages' event switches"
+    assert {(name, word) for name, word in named if word not in vocab.EVENT_TYPES} == set()

@@ -59,7 +59,7 @@ export function setUpRunSheet(ctx) {
     ctx.sheet = data;
     receivedAt = Date.now();
     draw();
-    ctx.rerender({ type: "runsheet.read" });  // "Step 2 of 5" beside the prompt on the board
+    ctx.rerender({ type: "runsheet-read" });  // "Step 2 of 5" beside the prompt on the board
   }
 
   /** The plan from a private event (no states): shown at once, states re-read after. */
@@ -344,7 +344,7 @@ export function setUpRunSheet(ctx) {
         case "room.updated":
           soon();
           break;
-        case "runsheet.read":
+        case "runsheet-read":
         case "card.created":
         case "card.updated":
         case "participant.joined":
