@@ -453,12 +453,6 @@ const handlers = {
     if (state === "deleted") showDeleted();
   },
 };
-let live = connect(code, handlers);
-// Back online, the old socket may look open yet have lost frames while the network was
-// away, and live.js only says "live" again when a frame arrives. A fresh connection
-// brings a snapshot at once: the board is whole and honest (cards are keyed by id).
-window.addEventListener("online", () => {
-  if (deleted) return;  // a deleted room has nothing to reconnect to
-  live.close();
-  live = connect(code, handlers);
-});
+// live.js is the one reconnect path: back online it starts a fresh socket that resumes
+// after the last seq seen, and says "live" as soon as it opens.
+connect(code, handlers);
