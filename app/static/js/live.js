@@ -148,9 +148,8 @@ export function connect(code, handlers, options = {}) {
 
   // A socket that looks open after the network comes back may be dead (frames dropped
   // silently on the way): start a fresh one, resuming after the last seq seen.
-  window.addEventListener("online", reconnectNow);
-  window.addEventListener("offline", () => status("offline"));
-  document.addEventListener("visibilitychange", () => {
+  const wentOffline = () => { if (!stopped) status("offline"); };
+  function visibilityChanged() {
     if (document.visibilityState === "hidden") {
       hiddenSince = Date.now();
       return;
@@ -158,7 +157,10 @@ export function connect(code, handlers, options = {}) {
     const wasAwayLong = hiddenSince !== null && Date.now() - hiddenSince > STALE_AFTER_HIDDEN_MS;
     hiddenSince = null;
     if (!socket || wasAwayLong) reconnectNow();
-  });
+  }
+  window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", wentOffline);
+  document.addEventListener("visibilitychange", visibilityChanged);
 
   open();
   return {
@@ -166,6 +168,10 @@ export function connect(code, handlers, options = {}) {
       stopped = true;
       clearTimeout(timer);
       if (socket) socket.close();
+      // A closed connection leaves nothing behind that could act for it later.
+      window.removeEventListener("online", reconnectNow);
+      window.removeEventListener("offline", wentOffline);
+      document.removeEventListener("visibilitychange", visibilityChanged);
     },
     reconnectNow,
     get seq() { return seq; },
