@@ -36,7 +36,6 @@ log = logging.getLogger("askroom.hub")
 Send = Callable[[str], Awaitable[None]]
 
 
-
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 

@@ -141,9 +141,6 @@ def run_item_view(item: RunItem) -> JSON:
             "self_commit": item.self_commit, "identity_choice": item.identity_choice}
 
 
-# Events only the facilitator and organiser see; the public gets their seq, not their data.
-
-
 def masked_author(card: JSON) -> JSON | None:
     """The author as the room may see them, by the identity they chose."""
     return masked_person(card.get("author"), card.get("identity", "named"))

@@ -35,7 +35,7 @@ EventType = Literal[
     "runsheet.updated", "cards.renamed",
 ]
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
-# Meant for staff only: never on the public stream, nor in a public replay.
+# Meant for staff only: the public gets their seq, never their data, live or in a replay.
 PRIVATE_EVENTS: frozenset[EventType] = frozenset({"runsheet.updated", "cards.renamed"})
 
 # WebSocket close codes, and what a client should do on each.

@@ -22,8 +22,6 @@ from app.rooms.vocab import CLOSE_BAD_KEY, CLOSE_REASONS, CLOSE_TOO_BIG, STAFF
 
 router = APIRouter()
 
-
-
 # Seqs are 64-bit integers in the database: an `after` past the largest is ahead of any
 # room, and gets a snapshot (SPEC §4), never a query the database cannot take.
 MAX_SEQ = 2**63 - 1
