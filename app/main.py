@@ -25,11 +25,11 @@ from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
 from app.ratelimit import MissLimit, RateLimits
-from app.rooms import api, api_aftercare, pages, ws
-from app.rooms.broker import make_broker
-from app.rooms.hub import Hub
+from app.rooms.http import api, api_aftercare, pages, ws
+from app.rooms.live.broker import make_broker
+from app.rooms.live.hub import Hub
+from app.rooms.log.service import RoomService
 from app.rooms.schemas import Health
-from app.rooms.service import RoomService
 
 log = logging.getLogger("askroom")
 # The collector's thresholds (Python's are 700, 10, 10): a young pass per 10,000 new

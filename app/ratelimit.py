@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.rooms.deps import Credential
+from app.rooms.http.deps import Credential
 from app.rooms.keys import hash_secret
 
 log = logging.getLogger("askroom.ratelimit")

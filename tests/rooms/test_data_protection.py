@@ -383,8 +383,8 @@ def test_leaving_reads_only_the_events_that_name_the_person(tmp_path: Path) -> N
 
     from app import schema
     from app.db import make_engine
+    from app.rooms.log.service import RoomService
     from app.rooms.models import Event
-    from app.rooms.service import RoomService
 
     engine = make_engine(f"sqlite:///{tmp_path / 'history.db'}")
     schema.upgrade(engine)

@@ -1,6 +1,6 @@
 """The stream under a server that is not `askroom serve`: bare uvicorn with its legacy
 `websockets` implementation, whose sockets the hub cannot write to directly. Each socket
-then has an outbox and a writer task of its own (app/rooms/hub.py Subscriber); the
+then has an outbox and a writer task of its own (app/rooms/live/hub.py Subscriber); the
 contract (SPEC §4) is the same: each event once, in order, batches flattened, resumable.
 """
 

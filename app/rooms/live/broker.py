@@ -62,7 +62,7 @@ def make_broker(url: str | None) -> Broker:
     if not url or url.startswith("memory://"):
         return MemoryBroker()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        from app.rooms.redis_broker import RedisBroker  # only where Redis is configured
+        from app.rooms.live.redis_broker import RedisBroker  # only where Redis is configured
 
         return RedisBroker(url)
     raise ValueError(f"no broker for {url.split(':', 1)[0]!r} URLs; use redis:// or leave it unset")

@@ -11,8 +11,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
-from app.rooms.hub import Hub
-from app.rooms.service import RoomService
+from app.rooms.live.hub import Hub
+from app.rooms.log.service import RoomService
 
 _bearer = HTTPBearer(auto_error=False, description="A facilitator or organiser key, or a "
                      "participant token, for this room.")

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from app.rooms.deps import ServiceDep, SettingsDep, public_origin
+from app.rooms.http.deps import ServiceDep, SettingsDep, public_origin
 from app.rooms.rules import Refusal
 
 router = APIRouter(include_in_schema=False)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.rooms import schemas as s
-from app.rooms.api import Code, errors, run, run_long
-from app.rooms.deps import Credential, HubDep, ServiceDep
+from app.rooms.http.api import Code, errors, run, run_long
+from app.rooms.http.deps import Credential, HubDep, ServiceDep
 
 router = APIRouter(prefix="/api", responses=errors(400, 413, 422, 429))
 StepId = Annotated[int, Path(ge=1, le=2**62)]

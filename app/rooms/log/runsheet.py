@@ -17,7 +17,7 @@ from app.rooms.views import JSON
 from app.rooms.vocab import STAFF
 
 if TYPE_CHECKING:
-    from app.rooms.service import Actor, Outcome, RoomService
+    from app.rooms.log.service import Actor, Outcome, RoomService
 
 # Steps a run sheet may hold: a day's meeting has a dozen or two. Each runsheet.updated
 # event carries the whole sheet (the console's store reads it), so this cap, with a step's

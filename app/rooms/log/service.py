@@ -22,10 +22,10 @@ from sqlmodel import Session, col, select
 from app.db import read_session, write_session
 from app.rooms import rules, views
 from app.rooms.keys import hash_secret, matches, new_secret
+from app.rooms.log.privacy import PrivacyCommands
+from app.rooms.log.runsheet import RunSheetCommands, prompt_fields
 from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
-from app.rooms.privacy import PrivacyCommands
 from app.rooms.rules import Emit, Refusal
-from app.rooms.runsheet import RunSheetCommands, prompt_fields
 from app.rooms.views import JSON
 from app.rooms.vocab import STAFF, Role
 

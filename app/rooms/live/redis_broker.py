@@ -14,7 +14,7 @@ import random
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from app.rooms.broker import RESYNC
+from app.rooms.live.broker import RESYNC
 
 log = logging.getLogger("askroom.redis")
 

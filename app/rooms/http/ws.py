@@ -15,9 +15,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.ratelimit import client_address
-from app.rooms.hub import DirectLink, Hub, Subscriber
+from app.rooms.live.hub import DirectLink, Hub, Subscriber
+from app.rooms.log.service import RoomService
 from app.rooms.rules import Refusal, parse_room_code
-from app.rooms.service import RoomService
 from app.rooms.vocab import CLOSE_BAD_KEY, CLOSE_REASONS, CLOSE_TOO_BIG, STAFF
 
 router = APIRouter()

@@ -18,7 +18,7 @@ from app.rooms.rules import Emit
 from app.rooms.views import JSON
 
 if TYPE_CHECKING:
-    from app.rooms.service import Actor, Outcome, RoomService
+    from app.rooms.log.service import Actor, Outcome, RoomService
 
 
 class PrivacyCommands:

@@ -15,10 +15,10 @@ from app.prompts.library import load_library
 from app.ratelimit import LimitCards, LimitJoins, LimitProgress, LimitRooms
 from app.rooms import schemas as s
 from app.rooms import views
-from app.rooms.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
 from app.rooms.export import export_filename, log_to_csv, log_to_xlsx
-from app.rooms.hub import Hub
-from app.rooms.service import Outcome
+from app.rooms.http.deps import Credential, HubDep, ServiceDep, SettingsDep, public_origin
+from app.rooms.live.hub import Hub
+from app.rooms.log.service import Outcome
 
 Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's join code.")]
 CardId = Annotated[int, Path(ge=1, le=2**62)]
