@@ -27,7 +27,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.rooms import views
 from app.rooms.live.broker import RESYNC, Broker
-from app.rooms.log.service import RecordedEvent, RoomService
+from app.rooms.live.message import RecordedEvent
+from app.rooms.log.service import RoomService
 from app.rooms.rules import Refusal
 from app.rooms.vocab import CLOSE_GOING_AWAY, CLOSE_ROOM_GONE, CLOSE_TOO_SLOW
 

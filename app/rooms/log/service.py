@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from app.db import read_session, write_session
 from app.rooms import rules, views
 from app.rooms.keys import hash_secret, matches, new_secret
+from app.rooms.live.message import RecordedEvent
 from app.rooms.log.privacy import PrivacyCommands
 from app.rooms.log.runsheet import RunSheetCommands, prompt_fields
 from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
@@ -63,24 +64,6 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF
-
-
-@dataclass(frozen=True)
-class RecordedEvent:
-    """An event as committed: what the broker carries and the stream sends."""
-
-    room: str
-    seq: int
-    type: str
-    at: str
-    data: JSON
-    card_id: int | None
-
-    def to_message(self) -> bytes:
-        return orjson.dumps(
-            {"room": self.room, "seq": self.seq, "type": self.type, "at": self.at,
-             "data": self.data, "card_id": self.card_id}
-        )
 
 
 @dataclass
