@@ -1,4 +1,4 @@
-"""Limits enforced before a route runs. (Rate limits join them in a later step.)"""
+"""The body limit, enforced before a route runs (the rate limits are in app/ratelimit.py)."""
 
 from __future__ import annotations
 
