@@ -17,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from app.rooms.rules import organisation_key
+from app.rooms.views import beneficiary, organisation_key
 
 Cell = str | int | None
 Row = list[Cell]
@@ -230,10 +230,8 @@ def _commitment_row(card: Json, cards_by_id: Mapping[int, Json]) -> Row:
 
 def _beneficiary(card: Json, cards_by_id: Mapping[int, Json]) -> Json | None:
     """Who a commitment is for: the asker, or None when it is for the whole room."""
-    if card["kind"] == "request":
-        return card["author"]
     answered = _answered_card(card, cards_by_id)
-    return answered["author"] if answered else None
+    return beneficiary(card["kind"], card["author"], answered["author"] if answered else None)
 
 
 def _source_text(card: Json, cards_by_id: Mapping[int, Json]) -> str:

@@ -8,13 +8,40 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
-from app.rooms.rules import commitment_owner_id
-from app.rooms.vocab import ANSWERS, PRIVATE_EVENTS
+from app.rooms.vocab import ANSWERS, COMMITTING_ANSWERS, PRIVATE_EVENTS
 
 JSON = dict[str, Any]
+T = TypeVar("T")
+
+
+def organisation_key(name: str) -> str:
+    """Two spellings name one organisation when they match trimmed, spaced and case-folded."""
+    return " ".join(name.split()).casefold()
+
+
+def commitment_owner_id(card: Card, latest: Reply | None) -> int | None:
+    """Who will act, if this card is a commitment."""
+    if card.status == "withdrawn":
+        return None
+    if card.kind == "request":
+        return latest.by_id if latest and card.status in COMMITTING_ANSWERS else None
+    if card.kind == "offer" and (card.status == "accepted" or card.self_commit):
+        return card.author_id
+    return None
+
+
+def beneficiary(kind: str, author: T, answered_author: T | None) -> T | None:
+    """Whom a commitment is for: the requester, or the author of the ask or request an
+    offer answers (None: the whole room). Of ids or of people's views alike."""
+    return author if kind == "request" else answered_author
+
+
+def beneficiary_id(card: Card, answered: Card | None) -> int | None:
+    """The id of whom a commitment is for (`answered`: the card an offer answers)."""
+    return beneficiary(card.kind, card.author_id, answered.author_id if answered else None)
 
 
 def iso(moment: datetime | None) -> str | None:

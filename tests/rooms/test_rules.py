@@ -16,17 +16,15 @@ from app.rooms.models import Card, Participant, Prompt, Reply, Room
 from app.rooms.rules import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    CardDraft,
     Emit,
     Refusal,
     accept,
-    beneficiary_id,
     change_room,
     close_prompt,
-    commitment_owner_id,
     join,
     moderate,
     new_room_code,
-    organisation_key,
     parse_room_code,
     post_card,
     push_prompt,
@@ -35,7 +33,14 @@ from app.rooms.rules import (
     set_timer,
     withdraw,
 )
-from app.rooms.views import card_view, public_card, public_event_data
+from app.rooms.views import (
+    beneficiary_id,
+    card_view,
+    commitment_owner_id,
+    organisation_key,
+    public_card,
+    public_event_data,
+)
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -124,7 +129,11 @@ def post(room: Room, author: Participant, kind: str, **given: Any) -> tuple[Card
         "reply_to": None, "now": NOW,
     }
     args.update(given)
-    return post_card(room, author=author, kind=kind, **args)
+    draft = CardDraft(client_id=args.pop("client_id"), kind=kind, text=args.pop("text"),
+                      to_participant_id=args.pop("to_participant_id"),
+                      to_organisation=args.pop("to_organisation"),
+                      reply_to=args.pop("reply_to_id"), identity=args.pop("identity", "named"))
+    return post_card(room, draft, author=author, answered=args.pop("reply_to"), **args)
 
 
 def types(emits: list[Emit]) -> list[str]:
@@ -1065,10 +1074,10 @@ def test_an_offer_to_a_withdrawn_card_is_refused_alike_whatever_its_kind() -> No
     for kind in ("ask", "offer"):
         gone = make_card(20, kind, pat(), status="withdrawn")
         with refused("conflict", "card_withdrawn"):
-            post_card(make_room(), author=sam(), kind="offer", text="I can", client_id="x",
-                      current=None, to_participant_id=None, to_participant=None,
-                      to_organisation=None, known_organisations={}, reply_to_id=20,
-                      reply_to=gone, now=NOW)
+            post_card(make_room(), CardDraft(client_id="x", kind="offer", text="I can",
+                                             reply_to=20),
+                      author=sam(), current=None, to_participant=None, known_organisations={},
+                      answered=gone, now=NOW)
 
 
 def test_a_request_takes_at_most_twenty_answers() -> None:
