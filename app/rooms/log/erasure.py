@@ -1,0 +1,57 @@
+"""Erasing a name: the cards that name a person, and the stored events rewritten so no
+replay or export carries the old name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.rooms import views
+from app.rooms.models import Card, Event, Participant, Reply, Room
+
+
+def cards_naming(s: Session, room: Room, person: Participant) -> list[Card]:
+    """Cards whose views name this person: as author, as the one asked, as the one who
+    answered (and so owns the commitment)."""
+    answered = select(Reply.card_id).where(Reply.by_id == person.id)
+    return list(s.exec(select(Card).where(Card.room_id == room.id, or_(
+        Card.author_id == person.id, Card.to_participant_id == person.id,
+        col(Card.id).in_(answered))).order_by(col(Card.id))))
+
+
+def erase_name(s: Session, room: Room, person: Participant, naming: list[Card]) -> None:
+    """Rewrite the stored events, so no replay or export carries the old name. Only the
+    events that can name them are read, by index: those of the cards that name them
+    (`naming`), and those about anyone who has left, this person included (their
+    participant.* and the staff-only cards.renamed, whose cards may name others). The
+    work grows with what names them and with who has left, not with the room's history."""
+    assert person.id is not None
+    replacement = views.person(person)
+    leavers = set(s.exec(select(Participant.id).where(
+        Participant.room_id == room.id, col(Participant.withdrawn).is_(True))))
+    about = or_(col(Event.participant_id).in_(leavers | {person.id}),
+                col(Event.card_id).in_([c.id for c in naming]))
+    for event in s.exec(select(Event).where(Event.room_id == room.id, about)):
+        data = orjson.loads(event.data)
+        if _replace_person(data, person.id, replacement):
+            event.data = orjson.dumps(data).decode()
+            s.add(event)
+
+
+def _replace_person(value: Any, person_id: int, replacement: Any) -> bool:
+    """Replace, in place, each {id, name, organisation} of this person; True if any."""
+    changed = False
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, dict) and inner.get("id") == person_id and "name" in inner:
+                value[key] = replacement
+                changed = True
+            else:
+                changed |= _replace_person(inner, person_id, replacement)
+    elif isinstance(value, list):
+        for inner in value:
+            changed |= _replace_person(inner, person_id, replacement)
+    return changed
