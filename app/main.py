@@ -25,7 +25,7 @@ from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
 from app.ratelimit import MissLimit, RateLimits
-from app.rooms.http import api, api_aftercare, pages, ws
+from app.rooms.http import cards, exports, pages, people, prompts, rooms, runsheet, ws
 from app.rooms.live.broker import make_broker
 from app.rooms.live.hub import Hub
 from app.rooms.log.service import RoomService
@@ -144,8 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
-    app.include_router(api.router)
-    app.include_router(api_aftercare.router)
+    for subject in (rooms, people, prompts, cards, exports, runsheet):
+        app.include_router(subject.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     if settings.api_docs:

@@ -201,7 +201,8 @@ EXPERIMENTS = {
     # $BENCH_PHASES_LOG at most every second. For posts one at a time (bench/postpath.py).
     "phases": (
         "import json, os, statistics, time\n"
-        "import app.rooms.http.api as _api, app.rooms.live.hub as _hub, app.rooms.http.ws as _ws\n"
+        "import app.rooms.http.publish as _api\n"
+        "import app.rooms.live.hub as _hub, app.rooms.http.ws as _ws\n"
         "_t, _rows, _slow, _at = {}, [], [], {'written': 0.0}\n"
         "_call, _run, _deliver = _ws.KeepProtocol.__call__, _api.run_write, _hub.Hub._deliver\n"
         "async def _timed_call(self, scope, receive, send):\n"

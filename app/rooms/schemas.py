@@ -23,21 +23,17 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def Text(max_length: int, *, blank_ok: bool = False) -> object:  # noqa: N802 - a type factory
-    """Text stored as written: a length limit and, unless allowed, not all white space."""
-    field = Annotated[str, Field(max_length=max_length)]
-    if blank_ok:
-        return field
-    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_not_blank)]
-
-
-Title = Text(120)
-Purpose = Text(500, blank_ok=True)
-Name = Text(60)
-Organisation = Text(80, blank_ok=True)
-CardText = Text(500)
-Note = Text(500, blank_ok=True)
-PromptText = Text(280)
+# Text is stored as written: a length limit and, unless blank is allowed, not all white
+# space. Each is a real type (an Annotated alias), so a field's type is just its name.
+_NOT_BLANK = AfterValidator(_not_blank)
+Title = Annotated[str, Field(min_length=1, max_length=120), _NOT_BLANK]
+Purpose = Annotated[str, Field(max_length=500)]
+RunBy = Annotated[str, Field(max_length=120)]
+Name = Annotated[str, Field(min_length=1, max_length=60), _NOT_BLANK]
+Organisation = Annotated[str, Field(max_length=80)]
+CardText = Annotated[str, Field(min_length=1, max_length=500), _NOT_BLANK]
+Note = Annotated[str, Field(max_length=500)]
+PromptText = Annotated[str, Field(min_length=1, max_length=280), _NOT_BLANK]
 ClientId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\x21-\x7e]+$")]
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
@@ -52,32 +48,30 @@ class NoFields(In):
     """A command that takes no fields: any field sent is refused, like everywhere else."""
 
 
-RunBy = Text(120, blank_ok=True)
-
 
 class RoomCreate(In):
-    title: Title  # type: ignore[valid-type]
-    purpose: Purpose = ""  # type: ignore[valid-type]
-    run_by: RunBy = Field("", description="Who runs the meeting: shown on the join page.")  # type: ignore[valid-type]
+    title: Title
+    purpose: Purpose = ""
+    run_by: RunBy = Field("", description="Who runs the meeting: shown on the join page.")
 
 
 class RoomChange(In):
     state: RoomState | None = None
-    title: Title | None = None  # type: ignore[valid-type]
-    purpose: Purpose | None = None  # type: ignore[valid-type]
-    run_by: RunBy | None = None  # type: ignore[valid-type]
+    title: Title | None = None
+    purpose: Purpose | None = None
+    run_by: RunBy | None = None
     answers_held: bool | None = Field(None, description="Hold answers to requests until "
                                       "revealed (the answer round of What I Need From You).")
 
 
 class Join(In):
-    name: Name  # type: ignore[valid-type]
-    organisation: Organisation = ""  # type: ignore[valid-type]
+    name: Name
+    organisation: Organisation = ""
 
 
 class PromptPush(In):
     library_key: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    text: PromptText | None = None  # type: ignore[valid-type]
+    text: PromptText | None = None
     collects: Collects | None = None
     duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
     self_commit: bool | None = None
@@ -90,7 +84,7 @@ class StepIn(PromptPush):
 
 
 class StepChange(In):
-    text: PromptText | None = None  # type: ignore[valid-type]
+    text: PromptText | None = None
     collects: Collects | None = None
     duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
     self_commit: bool | None = None
@@ -113,7 +107,7 @@ class TimerSet(In):
 class CardPost(In):
     client_id: ClientId
     kind: CardKind
-    text: CardText  # type: ignore[valid-type]
+    text: CardText
     to_participant_id: Id | None = None
     to_organisation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     reply_to: Id | None = None
@@ -123,12 +117,12 @@ class CardPost(In):
 
 class ReplyPost(In):
     answer: Answer
-    note: Note = ""  # type: ignore[valid-type]
+    note: Note = ""
 
 
 class ProgressPost(In):
     progress: Progress
-    note: Note = ""  # type: ignore[valid-type]
+    note: Note = ""
 
 
 class CardModerate(In):

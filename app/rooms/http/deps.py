@@ -1,16 +1,18 @@
-"""What routes are handed: the service, the hub, the settings, and who is asking.
+"""What routes are handed: the service, the hub, the settings, who is asking, and the
+path parameters and error answers every route of the API shares.
 
 Every dependency is a coroutine: FastAPI runs a plain `def` one in the threadpool, a
-thread hop each (five per POST of a card, before this was so)."""
+thread hop each."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
+from app.rooms import schemas as s
 from app.rooms.live.hub import Hub
 from app.rooms.log.service import RoomService
 
@@ -19,15 +21,18 @@ _bearer = HTTPBearer(auto_error=False, description="A facilitator or organiser k
 
 
 async def get_service(request: Request) -> RoomService:
-    return request.app.state.service  # type: ignore[no-any-return]
+    service: RoomService = request.app.state.service
+    return service
 
 
 async def get_hub(request: Request) -> Hub:
-    return request.app.state.hub  # type: ignore[no-any-return]
+    hub: Hub = request.app.state.hub
+    return hub
 
 
 async def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_credential(
@@ -40,6 +45,27 @@ ServiceDep = Annotated[RoomService, Depends(get_service)]
 HubDep = Annotated[Hub, Depends(get_hub)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 Credential = Annotated[str | None, Depends(get_credential)]
+
+Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's join code.")]
+CardId = Annotated[int, Path(ge=1, le=2**62)]
+StepId = Annotated[int, Path(ge=1, le=2**62)]
+# Routes open to anyone with the code that also take a key (for the private view).
+KEY_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route documents, each as SPEC §3's error body."""
+    return {status: {"model": s.InvalidOut if status == 422 else s.ErrorOut}
+            for status in statuses}
+
+
+# What a command may be refused with, beyond what any route may answer.
+REFUSALS = errors(401, 403, 404, 409)
+
+
+def api_router() -> APIRouter:
+    """A router for part of the API: under /api, with the errors any route may answer."""
+    return APIRouter(prefix="/api", responses=errors(400, 413, 422, 429))
 
 
 def public_origin(request: Request, settings: Settings) -> str:
