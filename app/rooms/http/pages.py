@@ -6,6 +6,7 @@ needs to start — the room code, the join URL — travels in data- attributes.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -52,25 +53,19 @@ async def landing(request: Request) -> HTMLResponse:
     return page(request, "landing.html")
 
 
-@router.get("/r/{code}", response_class=HTMLResponse)
-async def phone(request: Request, code: str, service: ServiceDep,
-                settings: SettingsDep) -> HTMLResponse:
-    return await _room_page(request, service, settings, code, "phone.html")
+# Each page of a room, and its template: the same shell, brought to life by its module.
+ROOM_PAGES = {"": "phone.html", "/board": "board.html", "/report": "report.html",
+              "/facilitate": "facilitate.html"}
 
 
-@router.get("/r/{code}/board", response_class=HTMLResponse)
-async def board(request: Request, code: str, service: ServiceDep,
-                settings: SettingsDep) -> HTMLResponse:
-    return await _room_page(request, service, settings, code, "board.html")
+def _room_page_route(template: str) -> Callable[..., Awaitable[HTMLResponse]]:
+    async def room_page(request: Request, code: str, service: ServiceDep,
+                        settings: SettingsDep) -> HTMLResponse:
+        return await _room_page(request, service, settings, code, template)
+    return room_page
 
 
-@router.get("/r/{code}/report", response_class=HTMLResponse)
-async def report(request: Request, code: str, service: ServiceDep,
-                 settings: SettingsDep) -> HTMLResponse:
-    return await _room_page(request, service, settings, code, "report.html")
-
-
-@router.get("/r/{code}/facilitate", response_class=HTMLResponse)
-async def facilitate(request: Request, code: str, service: ServiceDep,
-                     settings: SettingsDep) -> HTMLResponse:
-    return await _room_page(request, service, settings, code, "facilitate.html")
+for _suffix, _template in ROOM_PAGES.items():
+    router.add_api_route(f"/r/{{code}}{_suffix}", _room_page_route(_template),
+                         methods=["GET"], response_class=HTMLResponse,
+                         name=_template.removesuffix(".html"))
