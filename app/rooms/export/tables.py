@@ -1,21 +1,12 @@
-"""Render a room's log (the JSON export, SPEC §6) to CSV and XLSX bytes.
-
-Pure functions: the `export.json` dict in, file bytes out, no I/O. Every table
-is built once as plain rows and then rendered by both writers, so the CSV and
-the workbook's *Log* sheet cannot drift apart.
-"""
+"""The export's tables, built once as plain rows from the `export.json` dict (SPEC §6):
+the log (one row per card), the commitments and the organisations. Every cell is
+neutralised here, so no writer can hand a spreadsheet a formula."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from app.rooms.views import beneficiary, organisation_key
 
@@ -71,45 +62,6 @@ NO_ORGANISATION = "(no organisation)"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
-_XLSX_OPTIONS = {
-    "in_memory": True,
-    # Never let the writer turn user text into formulas, numbers or links.
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-}
-_DEFAULT_WIDTH = 14
-_COLUMN_WIDTHS = {
-    "seq": 7,
-    "created_at": 25,
-    "answered_at": 25,
-    "kind": 9,
-    "status": 10,
-    "text": 60,
-    "what": 50,
-    "source": 50,
-    "prompt": 40,
-    "answer_note": 40,
-    "note": 40,
-    "from_name": 20,
-    "to_name": 20,
-    "answered_by": 20,
-    "commitment_owner": 20,
-    "owner": 20,
-    "updated_by": 20,
-    "for_whom": 20,
-    "from_organisation": 26,
-    "to_organisation": 26,
-    "owner_organisation": 26,
-    "for_whom_organisation": 26,
-    "organisation": 30,
-    "reply_to": 9,
-    "hidden": 8,
-}
-# Long free text reads better wrapped than as one endless line.
-_WRAPPED_COLUMNS = frozenset({"text", "what", "source", "prompt", "answer_note", "note"})
-
-
 @dataclass(frozen=True)
 class Table:
     """One sheet's worth of rows, already safe to hand to a spreadsheet."""
@@ -119,43 +71,11 @@ class Table:
     rows: list[Row]
 
 
-def log_to_csv(log: Json) -> bytes:
-    """The log as CSV: one row per card in the given order, UTF-8 with a BOM."""
-    table = _log_table(log)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    # The BOM is what makes Excel read the file as UTF-8 rather than ANSI.
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def log_to_xlsx(log: Json) -> bytes:
-    """The log as a workbook with sheets Log, Commitments and Organisations."""
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, _XLSX_OPTIONS)
-    header = workbook.add_format({"bold": True})
-    wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
-    for table in (_log_table(log), _commitment_table(log), _organisation_table(log)):
-        _write_sheet(workbook, table, header, wrapped)
-    workbook.close()
-    return output.getvalue()
-
-
 def neutralise(text: str) -> str:
     """`text`, prefixed with `'` if a spreadsheet would read it as a formula, also after
     the leading whitespace (spaces, newlines, tabs) that some apps strip first."""
     formula = text.startswith(_FORMULA_TRIGGERS) or text.lstrip().startswith(_FORMULA_STARTS)
     return "'" + text if formula else text
-
-
-def export_filename(log: Json, extension: str) -> str:
-    """The download's name, from the room's own code: never the request path's spelling
-    of it (which may carry any character, a tab or a quote among them)."""
-    return f"askroom-{log['room']['code']}.{extension}"
-
-
-# --- tables ---------------------------------------------------------------
 
 
 def _table(name: str, columns: tuple[str, ...], rows: Iterable[Row]) -> Table:
@@ -164,7 +84,7 @@ def _table(name: str, columns: tuple[str, ...], rows: Iterable[Row]) -> Table:
     return Table(name, columns, safe)
 
 
-def _log_table(log: Json) -> Table:
+def log_table(log: Json) -> Table:
     prompt_texts = {prompt["id"]: prompt["text"] for prompt in log["prompts"]}
     rows = (_log_row(card, prompt_texts) for card in log["cards"])
     return _table("Log", LOG_COLUMNS, rows)
@@ -200,7 +120,7 @@ def _log_row(card: Json, prompt_texts: Mapping[int, str]) -> Row:
     ]
 
 
-def _commitment_table(log: Json) -> Table:
+def commitment_table(log: Json) -> Table:
     cards_by_id = {card["id"]: card for card in log["cards"]}
     rows = (
         _commitment_row(card, cards_by_id)
@@ -269,7 +189,7 @@ def _seen_as_author(card: Json, person: Json) -> bool:
     return not (card["identity"] == "anonymous" and person["id"] == card["author"]["id"])
 
 
-def _organisation_table(log: Json) -> Table:
+def organisation_table(log: Json) -> Table:
     tallies: dict[str, _OrganisationTally] = {}
     member_keys: dict[int, str] = {}
     for participant in log["participants"]:
@@ -317,35 +237,3 @@ def _receiving_keys(request: Json, key_of: Callable[[Json], str]) -> set[str]:
     if target.get("participant"):
         keys.add(key_of(target["participant"]))
     return keys
-
-
-# --- rendering ------------------------------------------------------------
-
-
-def _write_sheet(
-    workbook: xlsxwriter.Workbook,
-    table: Table,
-    header: Format,
-    wrapped: Format,
-) -> None:
-    sheet = workbook.add_worksheet(table.name)
-    for col, name in enumerate(table.columns):
-        sheet.write_string(0, col, name, header)
-        sheet.set_column(col, col, _COLUMN_WIDTHS.get(name, _DEFAULT_WIDTH))
-    for row_number, row in enumerate(table.rows, start=1):
-        for col, value in enumerate(row):
-            cell_format = wrapped if table.columns[col] in _WRAPPED_COLUMNS else None
-            _write_cell(sheet, row_number, col, value, cell_format)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
-
-
-def _write_cell(
-    sheet: Worksheet, row: int, col: int, value: Cell, cell_format: Format | None
-) -> None:
-    # Typed writes, never sheet.write(): nothing is ever guessed to be a formula.
-    if isinstance(value, int):
-        sheet.write_number(row, col, value, cell_format)
-    elif value:
-        sheet.write_string(row, col, value, cell_format)
-    # None and "" stay blank cells rather than empty strings.
