@@ -13,6 +13,7 @@ from app.rooms.vocab import (
     Collects,
     Identity,
     Progress,
+    Role,
     RoomState,
 )
 
@@ -153,7 +154,7 @@ class JoinedParticipant(Person):
 
 
 class Whoami(BaseModel):
-    role: Literal["facilitator", "organiser", "participant"]
+    role: Role
     participant: Person | None = Field(description="The participant, for a participant's token.")
 
 

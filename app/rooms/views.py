@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.vocab import ANSWERS, COMMITTING_ANSWERS, PRIVATE_EVENTS
@@ -51,6 +51,12 @@ def iso(moment: datetime | None) -> str | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+@overload
+def person(participant: Participant) -> JSON: ...
+@overload
+def person(participant: Participant | None) -> JSON | None: ...
 
 
 def person(participant: Participant | None) -> JSON | None:

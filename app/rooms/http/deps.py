@@ -50,7 +50,7 @@ Code = Annotated[str, Path(min_length=1, max_length=16, description="The room's 
 CardId = Annotated[int, Path(ge=1, le=2**62)]
 StepId = Annotated[int, Path(ge=1, le=2**62)]
 # Routes open to anyone with the code that also take a key (for the private view).
-KEY_OPTIONAL = {"security": [{}, {"HTTPBearer": []}]}
+KEY_OPTIONAL: dict[str, Any] = {"security": [{}, {"HTTPBearer": []}]}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

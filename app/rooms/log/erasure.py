@@ -18,7 +18,7 @@ def cards_naming(s: Session, room: Room, person: Participant) -> list[Card]:
     answered (and so owns the commitment)."""
     answered = select(Reply.card_id).where(Reply.by_id == person.id)
     return list(s.exec(select(Card).where(Card.room_id == room.id, or_(
-        Card.author_id == person.id, Card.to_participant_id == person.id,
+        col(Card.author_id) == person.id, col(Card.to_participant_id) == person.id,
         col(Card.id).in_(answered))).order_by(col(Card.id))))
 
 

@@ -61,8 +61,8 @@ def _asked(card: JSON, me: Participant) -> bool:
     to = card.get("to") or {}
     if (to.get("participant") or {}).get("id") == me.id:
         return True
-    organisation = to.get("organisation")
-    return bool(organisation) and views.organisation_key(organisation) == me.organisation_key
+    organisation: str | None = to.get("organisation")
+    return bool(organisation) and views.organisation_key(organisation or "") == me.organisation_key
 
 
 def leave(log: Log, code: str, token: str | None) -> Outcome:

@@ -45,7 +45,7 @@ def events_after(log: Log, code: str, after: int, *, private: bool,
         # Cards off the board now: every event of theirs is a stub, old ones too.
         hidden = set() if private else set(s.exec(
             select(Card.id).where(Card.room_id == room.id, or_(
-                col(Card.hidden).is_(True), Card.status == "withdrawn"))))
+                col(Card.hidden).is_(True), col(Card.status) == "withdrawn"))))
         frames = []
         for row in rows:
             data = orjson.loads(row.data)

@@ -127,7 +127,9 @@ def insert_new_cards(tx: Transaction, emits: list[Emit]) -> None:
     for card in new:
         s.expunge(card)
         inserted = connection.execute(_INSERT_CARD, card.model_dump(exclude={"id"}))
-        card.id = inserted.inserted_primary_key[0]
+        key = inserted.inserted_primary_key
+        assert key is not None
+        card.id = key[0]
 
 
 def write_log(tx: Transaction) -> None:
