@@ -9,17 +9,16 @@ import signal
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.resources import files
 from types import FrameType
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from app import api_docs, errors, schema
+from app import api_docs, errors, health, schema
 from app.config import Settings, get_settings
 from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
@@ -28,8 +27,8 @@ from app.ratelimit import MissLimit, RateLimits
 from app.rooms.http import cards, exports, pages, people, prompts, rooms, runsheet, ws
 from app.rooms.live.broker import make_broker
 from app.rooms.live.hub import Hub
+from app.rooms.live.transport import KeepProtocol
 from app.rooms.log.service import RoomService
-from app.rooms.schemas import Health
 
 log = logging.getLogger("askroom")
 # The collector's thresholds (Python's are 700, 10, 10): a young pass per 10,000 new
@@ -92,8 +91,9 @@ async def keep_the_log_short(engine: Engine) -> None:
             log.exception("could not checkpoint the database")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def lifespan_for(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What the app holds while it serves: the engine, the service, the hub and its broker,
+    and the background tasks; all opened at start-up and closed at shut-down."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -134,11 +134,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await hub.stop()
             engine.dispose()
 
+    return lifespan
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     app = FastAPI(
         title="Askroom",
         version="0.1.0",
         summary="Direct requests, asks, offers and commitments, live in the room.",
-        lifespan=lifespan,
+        lifespan=lifespan_for(settings),
         # FastAPI's own pages load an unpinned script from a CDN: see app/api_docs.py.
         docs_url=None,
         redoc_url=None,
@@ -148,33 +153,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(subject.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
+    app.include_router(health.router)
     if settings.api_docs:
         app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=str(files("app") / "static")), name="static")
 
-    @app.get("/healthz", response_model=Health, tags=["health"])
-    async def healthz() -> dict[str, str]:
-        """The process is serving."""
-        return {"status": "ok"}
-
-    @app.get("/readyz", response_model=Health, responses={503: {"model": Health}},
-             tags=["health"])
-    async def readyz() -> JSONResponse:
-        """The database answers, and the broker where one is configured."""
-        def database_answers() -> bool:
-            with app.state.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-
-        try:
-            ready = await run_in_threadpool(database_answers) and await app.state.hub.broker.ping()
-        except Exception:
-            ready = False
-        return JSONResponse({"status": "ready" if ready else "unavailable"},
-                            status_code=200 if ready else 503)
-
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MissLimit)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(ws.KeepProtocol)  # last added: outermost, sees the server's own send
+    app.add_middleware(KeepProtocol)  # last added: outermost, sees the server's own send
     return app

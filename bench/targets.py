@@ -201,10 +201,11 @@ EXPERIMENTS = {
     # $BENCH_PHASES_LOG at most every second. For posts one at a time (bench/postpath.py).
     "phases": (
         "import json, os, statistics, time\n"
-        "import app.rooms.http.publish as _api\n"
-        "import app.rooms.live.hub as _hub, app.rooms.http.ws as _ws\n"
+        "import app.rooms.http.publish as _api, app.rooms.live.feed as _feed\n"
+        "import app.rooms.live.transport as _transport\n"
         "_t, _rows, _slow, _at = {}, [], [], {'written': 0.0}\n"
-        "_call, _run, _deliver = _ws.KeepProtocol.__call__, _api.run_write, _hub.Hub._deliver\n"
+        "_call, _run = _transport.KeepProtocol.__call__, _api.run_write\n"
+        "_deliver = _feed.Feed.deliver\n"
         "async def _timed_call(self, scope, receive, send):\n"
         "    if scope['type'] == 'http' and scope['method'] == 'POST':\n"
         "        _t.clear()\n"
@@ -215,7 +216,7 @@ EXPERIMENTS = {
         "    outcome = await _run(engine, call, *args, **kwargs)\n"
         "    _t['committed'] = time.perf_counter()\n"
         "    return outcome\n"
-        "def _timed_deliver(self, feed, event):\n"
+        "def _timed_deliver(self, event, frame=None):\n"
         "    if 'committed' in _t and 'out' not in _t:\n"
         "        _t['out'] = now = time.perf_counter()\n"
         "        _rows.append((_t['endpoint'] - _t['in'], _t['committed'] - _t['endpoint'],\n"
@@ -231,10 +232,10 @@ EXPERIMENTS = {
         "                out.write(json.dumps({'posts': len(_rows), 'to_endpoint': q(cols[0]),\n"
         "                    'transaction': q(cols[1]), 'to_delivery': q(cols[2]),\n"
         "                    'slow_transactions': _slow}) + '\\n')\n"
-        "    _deliver(self, feed, event)\n"
-        "_ws.KeepProtocol.__call__ = _timed_call\n"
+        "    _deliver(self, event, frame)\n"
+        "_transport.KeepProtocol.__call__ = _timed_call\n"
         "_api.run_write = _timed_run\n"
-        "_hub.Hub._deliver = _timed_deliver"),
+        "_feed.Feed.deliver = _timed_deliver"),
 }
 
 

@@ -112,7 +112,7 @@ class Reply(SQLModel, table=True):
 class Event(SQLModel, table=True):
     __tablename__ = "events"
     # Leaving rewrites only the events that name the person, found by these, not a scan
-    # of the room's whole log (privacy._erase_name).
+    # of the room's whole log (log/erasure.py).
     __table_args__ = (Index("ix_events_room_card", "room_id", "card_id"),
                       Index("ix_events_room_participant", "room_id", "participant_id"))
 

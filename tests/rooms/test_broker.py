@@ -110,7 +110,7 @@ def test_an_unknown_scheme_is_refused(url: str) -> None:
 async def test_redis_going_away_is_survived_and_reported_as_a_resync() -> None:
     """Pub/sub forgets what it could not deliver: after a reconnect the broker says RESYNC
     (so the hub reads the database), and messages flow again on the same channels."""
-    from app.rooms.live.broker import RESYNC
+    from app.rooms.live.message import RESYNC
     from tests.services import RedisServer
 
     redis_server = RedisServer().start()

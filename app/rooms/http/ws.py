@@ -9,38 +9,26 @@ from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, WebSocket
+from fastapi.exceptions import WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import WebSocketRoute
 
 from app.config import Settings
 from app.ratelimit import client_address
-from app.rooms.live.hub import DirectLink, Hub, Subscriber
+from app.rooms.live.hub import Hub
+from app.rooms.live.subscriber import Subscriber
+from app.rooms.live.transport import link_for
 from app.rooms.log.service import RoomService
 from app.rooms.rules import Refusal, parse_room_code
 from app.rooms.vocab import CLOSE_BAD_KEY, CLOSE_REASONS, CLOSE_TOO_BIG, STAFF
-
-router = APIRouter()
 
 # Seqs are 64-bit integers in the database: an `after` past the largest is ahead of any
 # room, and gets a snapshot (SPEC §4), never a query the database cannot take.
 MAX_SEQ = 2**63 - 1
 
-# Where the outermost middleware leaves the server's own protocol object for this socket.
-PROTOCOL_KEY = "askroom.protocol"
-
-
-class KeepProtocol:
-    """Outermost: note the server's WebSocket protocol behind `send` (uvicorn's `send` is a
-    bound method of it), so the hub can write frames to its transport directly."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            scope[PROTOCOL_KEY] = getattr(send, "__self__", None)
-        await self.app(scope, receive, send)
+_AFTER: TypeAdapter[int | None] = TypeAdapter(int | None)
 
 
 def origin_allowed(ws: WebSocket, settings: Settings) -> bool:
@@ -80,8 +68,21 @@ def _deny(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail, "code": code}, status_code=status)
 
 
-@router.websocket("/ws/rooms/{code}")
-async def stream(ws: WebSocket, code: str, after: int | None = None) -> None:
+def _after(ws: WebSocket) -> int | None:
+    """The `after` query parameter, validated as FastAPI validates a parameter."""
+    try:
+        return _AFTER.validate_python(ws.query_params.get("after"))
+    except ValidationError as error:
+        raise WebSocketRequestValidationError(
+            [{**e, "loc": ("query", "after")} for e in error.errors(include_url=False)]
+        ) from None
+
+
+async def stream(ws: WebSocket) -> None:
+    """A plain Starlette route, not FastAPI's: its dependency machinery (two exit stacks
+    and their frames) would stay in memory for as long as each socket is open."""
+    code: str = ws.path_params["code"]
+    after = _after(ws)
     settings: Settings = ws.app.state.settings
     if not host_allowed(ws, settings):
         await ws.send_denial_response(_deny(403, "host_not_allowed",
@@ -128,13 +129,19 @@ async def _serve(ws: WebSocket, code: str, after: int | None) -> None:
         return
     code = canonical
     await ws.accept()
-    link = DirectLink.of(ws.scope.get(PROTOCOL_KEY))
-    sub = await hub.attach(code, ws.send_text, after=after, private=False, link=link)
-    reader = asyncio.create_task(_read(ws, code, sub, service, hub, settings))
+    sub = await hub.attach(code, ws.send_text, after=after, private=False,
+                           link=link_for(ws.scope))
+    # This task reads the client's frames itself (a task per socket costs memory), and the
+    # hub cancels it through `sub.reader` when the server ends the stream.
+    sub.reader = task = asyncio.current_task()
     try:
-        await sub.finished.wait()
+        if not sub.finished:
+            await _read(ws, code, sub, service, hub, settings)
+    except asyncio.CancelledError:
+        if sub.reader is not None or (task is not None and task.uncancel() > 0):
+            raise  # not the hub's cancel
     finally:
-        reader.cancel()
+        sub.reader = None
         hub.detach(code, sub)
     if sub.close_code is not None:
         # A slow socket may be stuck behind a full buffer: try to say why, but do not wait.
@@ -173,5 +180,6 @@ async def _read(ws: WebSocket, code: str, sub: Subscriber, service: RoomService,
                 await hub.make_private(code, sub)
     except Exception:
         pass  # the connection is gone; the endpoint cleans up
-    finally:
-        sub.finish()
+
+
+router = APIRouter(routes=[WebSocketRoute("/ws/rooms/{code}", stream)])

@@ -10,25 +10,28 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
-# A pseudo-channel: the broker lost messages (it reconnected), so the hub must read what
-# it missed from the database.
-RESYNC = ""
-
 
 class Broker(Protocol):
+    # Whether other processes receive what this one publishes; if not, the hub publishes
+    # nothing (its own sockets already have every event it commits).
+    shared: bool
+
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
     async def subscribe(self, channel: str) -> None: ...
     async def unsubscribe(self, channel: str) -> None: ...
     async def publish(self, channel: str, message: bytes) -> None: ...
     async def next_published(self) -> tuple[str, bytes]:
-        """The next message on a subscribed channel, or (RESYNC, b"") after a loss."""
+        """The next message on a subscribed channel, or (message.RESYNC, b"") after a
+        loss."""
         ...
     async def ping(self) -> bool: ...
 
 
 class MemoryBroker:
     """One process, one queue. Bounded: a publisher waits rather than memory growing."""
+
+    shared = False
 
     def __init__(self, capacity: int = 10_000) -> None:
         self._channels: set[str] = set()

@@ -14,7 +14,7 @@ import random
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from app.rooms.live.broker import RESYNC
+from app.rooms.live.message import RESYNC
 
 log = logging.getLogger("askroom.redis")
 
@@ -22,6 +22,8 @@ PREFIX = "askroom:room:"
 
 
 class RedisBroker:
+    shared = True
+
     def __init__(self, url: str) -> None:
         self.url = url
         self._redis: redis.Redis | None = None
