@@ -41,6 +41,9 @@ class Settings(BaseSettings):
 
     # Closed rooms (cards, participants, events) are deleted this many days after closing.
     retention_days: int = 90
+    # A partnership, and every meeting of it, is deleted this many days after its last
+    # meeting opened (SPEC §10); its meetings are not deleted on their own before.
+    partnership_retention_days: int = 730
     # How often each process looks for rooms past their retention.
     retention_check_s: float = 3600.0
 

@@ -54,7 +54,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL") -> Engine:
         cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # What is deleted or overwritten is zeroed, not left in free space: a withdrawn
-        # name must leave the file, not only the rows (privacy.leave).
+        # name must leave the file, not only the rows (log/people.py, leaving).
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 

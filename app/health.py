@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from app.rooms.schemas import Health
-
 router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
 
 
 @router.get("/healthz", response_model=Health)

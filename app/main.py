@@ -23,6 +23,8 @@ from app.config import Settings, get_settings
 from app.db import CHECKPOINT_EVERY_S, checkpoint, is_sqlite, make_engine
 from app.headers import SecurityHeaders
 from app.limits import BodyLimit
+from app.partnerships import http as partnership_routes
+from app.partnerships import log as partnerships
 from app.ratelimit import MissLimit, RateLimits
 from app.rooms.http import cards, exports, pages, people, prompts, rooms, runsheet, ws
 from app.rooms.live.broker import make_broker
@@ -63,21 +65,27 @@ def close_streams_before_exit(hub: Hub) -> Callable[[], None]:
 
 
 async def delete_expired_rooms(service: RoomService, hub: Hub, settings: Settings) -> None:
-    """Delete rooms closed longer ago than the retention period, at start and then
-    periodically. It keeps no state of its own: closing times are in the database, so a
-    restart loses nothing."""
+    """Delete rooms closed longer ago than the retention period, and partnerships past
+    theirs, at start and then periodically. It keeps no state of its own: the times are
+    in the database, so a restart loses nothing."""
     delay = 1.0
     while True:
         await asyncio.sleep(delay)
         delay = settings.retention_check_s
         try:
             codes = await run_in_threadpool(service.expire_rooms, settings.retention_days)
+            meetings = await run_in_threadpool(partnerships.expire, service.log,
+                                               settings.partnership_retention_days)
         except Exception:
             log.exception("could not delete expired rooms")
             continue
         for code in codes:
             log.info("deleted room %s: closed more than %d days ago", code,
                      settings.retention_days)
+        for code in meetings:
+            log.info("deleted room %s with its partnership: no meeting for %d days", code,
+                     settings.partnership_retention_days)
+        for code in codes + meetings:
             await hub.room_deleted(code)
 
 
@@ -153,6 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(subject.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
+    app.include_router(partnership_routes.router)
+    app.include_router(partnership_routes.pages)
     app.include_router(health.router)
     if settings.api_docs:
         app.include_router(api_docs.router)

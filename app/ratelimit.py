@@ -168,7 +168,8 @@ LimitJoins = Annotated[None, per_address("joins")]
 LimitCards = Annotated[None, per_participant("cards")]
 LimitProgress = Annotated[None, per_participant("progress")]
 
-_ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/")
+# Routes named by a room's or a partnership's code: a 404 there may be someone guessing.
+_ROOM_ROUTES = ("/api/rooms/", "/r/", "/ws/rooms/", "/api/partnerships/", "/p/")
 
 
 class MissLimit:

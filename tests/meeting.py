@@ -82,3 +82,47 @@ class Meeting:
 
     def set_state(self, state: str) -> httpx.Response:
         return self.http.patch(self.url(), json={"state": state}, headers=self.facilitator)
+
+
+@dataclass
+class Series:
+    """A partnership, played through the real API: its meetings are Meetings whose
+    staff keys are the partnership's."""
+
+    http: httpx.Client
+    id: str
+    backbone_key: str
+    member_key: str
+    created: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, http: httpx.Client, title: str = "East Partnership Board",
+              members: tuple[str, ...] = ("County Council", "NHS Trust", "Fire Service"),
+              **extra: Any) -> Series:
+        response = http.post("/api/partnerships",
+                             json={"title": title, "members": list(members), **extra})
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return cls(http, body["id"], body["backbone_key"], body["member_key"], body)
+
+    @property
+    def backbone(self) -> dict[str, str]:
+        return bearer(self.backbone_key)
+
+    @property
+    def member(self) -> dict[str, str]:
+        return bearer(self.member_key)
+
+    def url(self, tail: str = "") -> str:
+        return f"/api/partnerships/{self.id}{tail}"
+
+    def read(self) -> dict[str, Any]:
+        response = self.http.get(self.url(), headers=self.backbone)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    def next_meeting(self, **body: Any) -> Meeting:
+        response = self.http.post(self.url("/rooms"), json=body, headers=self.backbone)
+        assert response.status_code == 201, response.text
+        room = response.json()
+        return Meeting(self.http, room["code"], self.backbone_key, self.member_key, room)

@@ -7,9 +7,14 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Its table must be known wherever a room's foreign key to it is.
+from app.partnerships.models import Partnership  # noqa: F401
+
 
 class Room(SQLModel, table=True):
     __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("partnership_id", "series_number",
+                                       name="uq_rooms_partnership_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=6, unique=True, index=True)
@@ -27,6 +32,10 @@ class Room(SQLModel, table=True):
     run_by: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # While held, answers to requests stay private until the facilitator reveals them.
     answers_held: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # A meeting of a partnership (SPEC §10): which one, and its number in the series.
+    partnership_id: int | None = Field(default=None, foreign_key="partnerships.id",
+                                       index=True, ondelete="CASCADE")
+    series_number: int | None = None
 
 
 class Participant(SQLModel, table=True):
@@ -125,7 +134,6 @@ class Event(SQLModel, table=True):
     participant_id: int | None = None
     # The private (facilitator's) payload, as JSON; the public one is derived when sent.
     data: str = Field(sa_column=Column(Text, nullable=False))
-
 
 
 class RunItem(SQLModel, table=True):

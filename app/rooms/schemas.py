@@ -49,7 +49,6 @@ class NoFields(In):
     """A command that takes no fields: any field sent is refused, like everywhere else."""
 
 
-
 class RoomCreate(In):
     title: Title
     purpose: Purpose = ""
@@ -176,6 +175,13 @@ class Timer(BaseModel):
     seconds: int | None
 
 
+class MeetingOf(BaseModel):
+    id: str
+    title: str
+    number: int
+    members: list[str] = Field(description="Requests may go to any of these organisations.")
+
+
 class RoomOut(BaseModel):
     code: str
     title: str
@@ -189,6 +195,8 @@ class RoomOut(BaseModel):
     timer: Timer | None
     created_at: str
     closed_at: str | None
+    partnership: MeetingOf | None = Field(None, description="Set when the room is a meeting "
+                                          "of a partnership (SPEC §10).")
 
 
 class RoomCreated(RoomOut):
@@ -274,20 +282,6 @@ class EventPage(BaseModel):
     events: list[EventOut]
     seq: int = Field(description="The room's latest seq.")
     more: bool = Field(description="Later events wait: ask again with after = the last seq.")
-
-
-class ErrorOut(BaseModel):
-    detail: str = Field(description="A sentence for a person.")
-    code: str = Field(description="Stable, for programs.")
-
-
-class InvalidOut(ErrorOut):
-    errors: list[dict[str, object]] = Field(default_factory=list,
-                                            description="Each field that was refused, and why.")
-
-
-class Health(BaseModel):
-    status: str
 
 
 class StepOut(BaseModel):

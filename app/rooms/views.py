@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, overload
 
+import orjson
+
+from app.partnerships.models import Partnership
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.vocab import ANSWERS, COMMITTING_ANSWERS, PRIVATE_EVENTS
 
@@ -89,7 +92,8 @@ def prompt_view(prompt: Prompt | None) -> JSON | None:
     }
 
 
-def room_view(room: Room, *, current: Prompt | None, participant_count: int) -> JSON:
+def room_view(room: Room, *, current: Prompt | None, participant_count: int,
+              partnership: Partnership | None = None) -> JSON:
     return {
         "code": room.code,
         "title": room.title,
@@ -103,7 +107,19 @@ def room_view(room: Room, *, current: Prompt | None, participant_count: int) -> 
         "timer": timer_view(room),
         "created_at": iso(room.created_at),
         "closed_at": iso(room.closed_at),
+        "partnership": meeting_of(partnership, room) if partnership is not None else None,
     }
+
+
+def meeting_of(partnership: Partnership, room: Room) -> JSON:
+    """A meeting's partnership, as its room tells everyone in it."""
+    return {"id": partnership.code, "title": partnership.title, "number": room.series_number,
+            "members": members(partnership)}
+
+
+def members(partnership: Partnership) -> list[str]:
+    names: list[str] = orjson.loads(partnership.members)
+    return names
 
 
 def card_view(card: Card, replies: Sequence[Reply], people: Mapping[int, Participant]) -> JSON:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from tests.attack.conftest import open_stream
-from tests.meeting import Meeting, Person
+from tests.meeting import Meeting, Person, Series
 from tests.server import Server
 
 JSONish = dict[str, Any]
@@ -41,9 +41,10 @@ class Scan:
     http: httpx.Client
     meeting: Meeting
     secrets: Secrets
+    series: Series  # the meeting is one of this partnership's
 
     def url(self, path: str) -> str:
-        return path.format(code=self.meeting.code)
+        return path.format(code=self.meeting.code, pid=self.series.id)
 
 
 # --- the surfaces ----------------------------------------------------------------------
@@ -65,6 +66,17 @@ def get(path: str) -> Surface:
         assert response.status_code < 500, (path, response.text)
         return [response.text]
     return Surface(f"GET {path}", read, path.split("?")[0])
+
+
+def read_by_a_member(path: str) -> Surface:
+    """A GET with the partnership's member key: shared with every member organisation,
+    so what it answers is as good as public."""
+    async def read(scan: Scan) -> list[str]:
+        response = await asyncio.to_thread(scan.http.get, scan.url(path),
+                                           headers=scan.series.member)
+        assert response.status_code == 200, (path, response.text)
+        return [response.text]
+    return Surface(f"GET {path} (member key)", read, path)
 
 
 async def stream_snapshot(scan: Scan) -> list[str]:
@@ -89,6 +101,9 @@ SURFACES: list[Surface] = [
     # The pages.
     get("/"), get("/r/{code}"), get("/r/{code}/board"), get("/r/{code}/report"),
     get("/r/{code}/facilitate"),
+    # The partnership the meeting belongs to.
+    get("/api/partnerships/{pid}"), read_by_a_member("/api/partnerships/{pid}"), get("/p"),
+    get("/p/{pid}"),
     Surface("stream snapshot", stream_snapshot),
     Surface("stream after=0 replay", stream_replay),
 ]
@@ -227,8 +242,10 @@ CHANGES: list[Callable[[Scan, Cast], None]] = [
 async def test_no_public_surface_leaks_after_any_change_or_a_restart(
         fresh_server: Server) -> None:
     with httpx.Client(base_url=fresh_server.url, timeout=10) as http:
-        meeting = await asyncio.to_thread(Meeting.open, http, "Leak scan")
-        scan = Scan(fresh_server, http, meeting, Secrets())
+        series = await asyncio.to_thread(Series.start, http, "Leak scan partnership",
+                                         ("Council", "NHS CCG"))
+        meeting = await asyncio.to_thread(series.next_meeting, title="Leak scan")
+        scan = Scan(fresh_server, http, meeting, Secrets(), series)
         cast = await asyncio.to_thread(set_up, scan)
         await scan_everything(scan, "the room was set up")
         # A watcher keeps the room live in the server: replays come from its memory.

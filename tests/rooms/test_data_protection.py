@@ -536,8 +536,14 @@ ISO_DB = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d:\d
 
 def backdate_closing(db_path: Path, code: str, by: timedelta) -> None:
     """Move a room's `closed_at` into the past, in the format the server wrote it."""
+    backdate(db_path, "rooms", "closed_at", code, by)
+
+
+def backdate(db_path: Path, table: str, column: str, code: str, by: timedelta) -> None:
+    """Move a time of the row with this code into the past, in the server's format."""
     with contextlib.closing(sqlite3.connect(db_path, timeout=10)) as db, db:
-        (stored,) = db.execute("SELECT closed_at FROM rooms WHERE code = ?", (code,)).fetchone()
+        (stored,) = db.execute(f"SELECT {column} FROM {table} WHERE code = ?",  # noqa: S608
+                               (code,)).fetchone()
         assert isinstance(stored, str) and ISO_DB.match(stored), stored
         moment = datetime.fromisoformat(stored) - by
         separator = "T" if "T" in stored else " "
@@ -548,7 +554,8 @@ def backdate_closing(db_path: Path, code: str, by: timedelta) -> None:
         if moment.tzinfo is not None:
             text += stored[-6:]
         assert len(text) == len(stored), (stored, text)
-        changed = db.execute("UPDATE rooms SET closed_at = ? WHERE code = ?", (text, code))
+        changed = db.execute(f"UPDATE {table} SET {column} = ? WHERE code = ?",  # noqa: S608
+                             (text, code))
         assert changed.rowcount == 1
 
 

@@ -65,3 +65,21 @@ def test_every_older_sqlite_schema_upgrades_to_the_newest_keeping_its_rooms(
             titles = connection.execute(text("SELECT title FROM rooms")).scalars().all()
         assert titles == ["Old room"]
         engine.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None:
+    """What the code expects (SQLModel's tables) is what the migrations make: a model
+    changed without its migration fails here, not on someone's server."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import app.partnerships.models  # noqa: F401 - every table on the metadata
+    import app.rooms.models  # noqa: F401
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'drift.db'}")
+    schema.upgrade(engine)
+    with engine.connect() as connection:
+        drift = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert drift == []

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 
 from app.config import Settings
-from app.rooms import schemas as s
 from app.rooms.live.hub import Hub
 from app.rooms.log.service import RoomService
 
@@ -53,9 +53,21 @@ StepId = Annotated[int, Path(ge=1, le=2**62)]
 KEY_OPTIONAL: dict[str, Any] = {"security": [{}, {"HTTPBearer": []}]}
 
 
+class ErrorOut(BaseModel):
+    """SPEC §3's error body (app/errors.py answers every error with it)."""
+
+    detail: str = Field(description="A sentence for a person.")
+    code: str = Field(description="Stable, for programs.")
+
+
+class InvalidOut(ErrorOut):
+    errors: list[dict[str, object]] = Field(default_factory=list,
+                                            description="Each field that was refused, and why.")
+
+
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers a route documents, each as SPEC §3's error body."""
-    return {status: {"model": s.InvalidOut if status == 422 else s.ErrorOut}
+    return {status: {"model": InvalidOut if status == 422 else ErrorOut}
             for status in statuses}
 
 

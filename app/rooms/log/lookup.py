@@ -6,10 +6,13 @@ from __future__ import annotations
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from app.partnerships.models import Partnership
+from app.rooms import views
 from app.rooms.keys import hash_secret, matches
 from app.rooms.log.command import Actor
 from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
 from app.rooms.rules import Refusal, parse_room_code
+from app.rooms.views import organisation_key
 from app.rooms.vocab import Role
 
 # Statements every command runs, built once: building one costs more than running it.
@@ -109,12 +112,21 @@ def card(s: Session, room: Room, card_id: int | None, *, seen_by: Actor | None =
     return found
 
 
+def partnership(s: Session, room: Room) -> Partnership | None:
+    """The partnership the room is a meeting of, if any."""
+    return s.get(Partnership, room.partnership_id) if room.partnership_id else None
+
+
 def organisations(s: Session, room: Room) -> dict[str, str]:
-    """Each organisation's key and the spelling first seen in this room."""
+    """Each organisation's key and its spelling: a partnership's members as the
+    partnership spells them, then the spelling first seen in this room."""
     rows = s.exec(select(Participant.organisation_key, Participant.organisation)
                   .where(Participant.room_id == room.id, Participant.organisation_key != "")
                   .order_by(col(Participant.id)))
     found: dict[str, str] = {}
+    series = partnership(s, room)
+    if series is not None:
+        found.update((organisation_key(name), name) for name in views.members(series))
     for key, spelling in rows:
         found.setdefault(key, spelling)
     return found

@@ -3,6 +3,7 @@ retention period."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -24,14 +25,20 @@ def delete_room(log: Log, code: str, token: str | None) -> str:
 
 
 def expire_rooms(log: Log, retention_days: int) -> list[str]:
-    """Delete the rooms closed more than `retention_days` ago; their codes."""
+    """Delete the rooms closed more than `retention_days` ago; their codes. A meeting of
+    a partnership is kept as long as its partnership is (SPEC §10)."""
     cutoff = log.clock() - timedelta(days=retention_days)
     with write_session(log.engine) as s:
         rooms = s.exec(select(Room).where(Room.state == "closed",
-                                          col(Room.closed_at) < cutoff)).all()
-        for room in rooms:
-            _delete(s, room)
+                                          col(Room.closed_at) < cutoff,
+                                          col(Room.partnership_id).is_(None))).all()
+        delete_rooms(s, rooms)
         return [room.code for room in rooms]
+
+
+def delete_rooms(s: Session, rooms: Sequence[Room]) -> None:
+    for room in rooms:
+        _delete(s, room)
 
 
 def _delete(s: Session, room: Room) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from app.db import read_session, write_session
 from app.rooms import rules
@@ -17,18 +21,25 @@ from app.rooms.views import JSON
 def create(log: Log, title: str, purpose: str, run_by: str = "") -> tuple[JSON, str, str]:
     """A new room with a fresh code; returns its view and the two keys (shown once)."""
     facilitator_key, organiser_key = new_secret(), new_secret()
+    room = open_room(log, lambda s: {
+        "title": title, "purpose": purpose, "run_by": run_by,
+        "facilitator_key_hash": hash_secret(facilitator_key),
+        "organiser_key_hash": hash_secret(organiser_key)})
+    return room, facilitator_key, organiser_key
+
+
+def open_room(log: Log, columns: Callable[[Session], dict[str, Any]]) -> JSON:
+    """Insert a room with a fresh code and `columns(session)`, read in the same
+    transaction; on a clash (a code, or a meeting's number, taken meanwhile) all again."""
     for _attempt in range(10):
         try:
             with write_session(log.engine) as s:
-                room = Room(code=rules.new_room_code(), title=title, purpose=purpose,
-                            run_by=run_by, created_at=log.clock(),
-                            facilitator_key_hash=hash_secret(facilitator_key),
-                            organiser_key_hash=hash_secret(organiser_key))
+                room = Room(code=rules.new_room_code(), created_at=log.clock(), **columns(s))
                 s.add(room)
                 s.flush()
-                return room_json(s, room), facilitator_key, organiser_key
+                return room_json(s, room)
         except IntegrityError:
-            continue  # a code already taken: draw another
+            continue
     raise RuntimeError("could not draw a free room code")
 
 

@@ -59,7 +59,8 @@ def room_json(s: Session, room: Room, *, participant_count: int | None = None) -
         participant_count = s.exec(select(func.count()).select_from(Participant).where(
             Participant.room_id == room.id, col(Participant.withdrawn).is_(False))).one()
     return views.room_view(room, current=lookup.current(s, room),
-                           participant_count=participant_count)
+                           participant_count=participant_count,
+                           partnership=lookup.partnership(s, room))
 
 
 def sheet_json(s: Session, room: Room, now: datetime) -> JSON:

@@ -1,0 +1,97 @@
+"""The partnership routes (SPEC §10) and its page, /p/{id}. Thin, like app/rooms/http:
+validate, call the log, answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.partnerships import log
+from app.partnerships import schemas as s
+from app.ratelimit import LimitRooms
+from app.rooms.http.deps import (
+    REFUSALS,
+    Credential,
+    HubDep,
+    ServiceDep,
+    SettingsDep,
+    api_router,
+    errors,
+    public_origin,
+)
+from app.rooms.http.pages import page
+
+router = api_router()
+pages = APIRouter(include_in_schema=False)
+
+PartnershipId = Annotated[str, Path(min_length=1, max_length=16,
+                                    description="The partnership's id.")]
+
+
+@router.post("/partnerships", status_code=201, response_model=s.PartnershipCreated,
+             tags=["partnerships"])
+async def create_partnership(body: s.PartnershipCreate, request: Request,
+                             service: ServiceDep, settings: SettingsDep,
+                             _limit: LimitRooms) -> dict[str, Any]:
+    """Start a partnership. Its two keys are shown once, here, and never again."""
+    partnership, backbone_key, member_key = await run_in_threadpool(
+        log.create, service.log, body.title, body.mission, body.members, body.timezone,
+        body.ref_prefix)
+    origin = public_origin(request, settings)
+    return {**partnership, "backbone_key": backbone_key, "member_key": member_key,
+            "page_url": f"{origin}/p/{partnership['id']}#key={backbone_key}"}
+
+
+@router.get("/partnerships/{pid}", response_model=s.PartnershipOut,
+            responses=errors(401, 403, 404), tags=["partnerships"])
+async def get_partnership(pid: PartnershipId, token: Credential,
+                          service: ServiceDep) -> dict[str, Any]:
+    """The partnership and its meetings (its backbone or member key)."""
+    return await run_in_threadpool(log.read, service.log, pid, token)
+
+
+@router.patch("/partnerships/{pid}", response_model=s.PartnershipOut, responses=REFUSALS,
+              tags=["partnerships"])
+async def change_partnership(pid: PartnershipId, body: s.PartnershipChange, token: Credential,
+                             service: ServiceDep) -> dict[str, Any]:
+    """Rename it, restate its mission, change its members or time zone (backbone)."""
+    return await run_in_threadpool(log.change, service.log, pid, token, **body.model_dump())
+
+
+@router.delete("/partnerships/{pid}", status_code=204, responses=REFUSALS,
+               tags=["partnerships"])
+async def delete_partnership(pid: PartnershipId, token: Credential, service: ServiceDep,
+                             hub: HubDep) -> Response:
+    """Delete the partnership and every meeting of it, now (backbone). Their streams
+    close with 4404."""
+    for code in await run_in_threadpool(log.delete, service.log, pid, token):
+        await hub.room_deleted(code)
+    return Response(status_code=204)
+
+
+@router.post("/partnerships/{pid}/rooms", status_code=201, response_model=s.MeetingCreated,
+             responses=REFUSALS, tags=["partnerships"])
+async def open_meeting(pid: PartnershipId, body: s.MeetingCreate, token: Credential,
+                       request: Request, service: ServiceDep,
+                       settings: SettingsDep) -> dict[str, Any]:
+    """Open the partnership's next meeting (backbone): a room numbered next in the
+    series, whose facilitator key is the backbone key and organiser key the member key."""
+    room = await run_in_threadpool(log.open_meeting, service.log, pid, token, body.title,
+                                   body.purpose, body.run_by)
+    base = f"{public_origin(request, settings)}/r/{room['code']}"
+    return {**room, "join_url": base, "board_url": f"{base}/board",
+            "facilitate_url": f"{base}/facilitate"}
+
+
+@pages.get("/p/{pid}", response_class=HTMLResponse)
+async def partnership_page(request: Request, pid: str) -> HTMLResponse:
+    """The shell; the page reads the partnership with the key in its fragment."""
+    return page(request, "partnership.html", pid=pid)
+
+
+@pages.get("/p", response_class=HTMLResponse)
+async def new_partnership_page(request: Request) -> HTMLResponse:
+    return page(request, "partnership_new.html")

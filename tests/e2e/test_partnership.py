@@ -1,0 +1,119 @@
+"""A partnership in a real browser against a real server: the landing page's path to
+start one, its two links shown once, its page, and opening its meetings from there."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import httpx
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import (
+    LAPTOP,
+    PHONE,
+    PageErrors,
+    assert_accessible,
+    screenshot,
+)
+from tests.meeting import Series
+
+Contexts = Callable[..., BrowserContext]
+
+
+def start_from_the_landing_page(page: Page, base_url: str) -> dict[str, str]:
+    page.goto(f"{base_url}/")
+    page.get_by_role("link", name="Start a partnership").click()
+    page.wait_for_url(re.compile(r"/p$"))
+    page.get_by_label("Name of the partnership").fill("East Employment Partnership")
+    page.get_by_label("Shared mission (optional)").fill("Good work for everyone")
+    page.get_by_label("Member organisations (one per line)").fill(
+        "County Council\n\n  NHS Trust \nJobcentre Plus")
+    page.get_by_role("button", name="Start the partnership").click()
+    expect(page.get_by_role("heading", name="Keep these two links")).to_be_visible()
+    backbone = page.locator("#backbone-link").inner_text()
+    member = page.locator("#member-link").inner_text()
+    return {"backbone": backbone, "member": member}
+
+
+def test_the_secretariat_starts_a_partnership_and_opens_its_first_meeting(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    links = start_from_the_landing_page(page, str(http.base_url))
+    assert re.search(r"/p/[2-9A-HJKMNP-Z]{6}#key=", links["backbone"])
+    assert links["backbone"] != links["member"]
+    screenshot(page, "partnership-started-laptop")
+    assert_accessible(page, "the partnership's two links")
+
+    page.get_by_role("link", name="Open the partnership page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("East Employment Partnership")
+    assert "#" not in page.url  # the key left the address bar
+    pid = page.url.rsplit("/", 1)[-1]
+    expect(page.locator("#p-members li")).to_have_count(3)
+    expect(page.locator("#p-role")).to_have_text("Secretariat")
+    expect(page.get_by_text("No meetings yet.")).to_be_visible()
+    expect(page.locator("#member-link")).to_have_text(links["member"])
+    assert_accessible(page, "the partnership page, empty")
+
+    page.get_by_role("button", name="Open meeting 1").click()
+    page.wait_for_url(re.compile(r"/r/[2-9A-HJKMNP-Z]{6}/facilitate$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "East Employment Partnership — meeting 1")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    page.get_by_role("button", name="Lock room").click()  # the backbone key runs it
+    expect(page.locator("#room-state")).to_have_text("Locked")
+
+    page.goto(f"{http.base_url}/p/{pid}")  # the key is kept on this device
+    expect(page.locator("#meetings li")).to_have_count(1)
+    expect(page.locator("#meetings li").first).to_contain_text("Locked")
+    expect(page.get_by_role("button", name="Open meeting 2")).to_be_visible()
+    screenshot(page, "partnership-page-laptop")
+    assert not page_errors.errors, page_errors.errors
+
+
+def test_a_member_reads_the_partnership_on_a_phone_and_cannot_run_it(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    series = Series.start(http, "Harbour Health Network", ("Harbour Trust", "GP Federation"))
+    series.next_meeting()
+    series.next_meeting(title="Winter planning")
+    page = page_errors.watch(contexts(PHONE).new_page())
+    page.goto(f"{http.base_url}/p/{series.id}#key={series.member_key}")
+    expect(page.locator("#p-role")).to_have_text("Member (read only)")
+    items = page.locator("#meetings li")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("Winter planning")  # the latest first
+    expect(page.get_by_role("button", name=re.compile("Open meeting"))).to_be_hidden()
+    expect(page.get_by_role("link", name="Console")).to_have_count(0)
+    screenshot(page, "partnership-page-phone", full_page=True)
+    assert_accessible(page, "the partnership page, a member on a phone")
+    assert not page_errors.errors, page_errors.errors
+
+
+def test_a_wrong_or_missing_key_gets_the_gate(contexts: Contexts, page_errors: PageErrors,
+                                             http: httpx.Client) -> None:
+    series = Series.start(http)
+    page = page_errors.watch(contexts(PHONE).new_page())
+    page.goto(f"{http.base_url}/p/{series.id}")
+    gate = page.get_by_role("heading", name="This page needs the partnership's private link")
+    expect(gate).to_be_visible()
+    page.get_by_label("Private link or key").fill(f"{http.base_url}/p/{series.id}#key=nope")
+    page.get_by_role("button", name="Open the partnership").click()
+    expect(page.locator("#gate-error")).to_contain_text("not this partnership's")
+    page.get_by_label("Private link or key").fill(
+        f"{http.base_url}/p/{series.id}#key={series.backbone_key}")
+    page.get_by_role("button", name="Open the partnership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(series.created["title"])
+    assert not page_errors.errors, page_errors.errors
+
+
+def test_a_refused_partnership_says_what_to_fix(contexts: Contexts, page_errors: PageErrors,
+                                                http: httpx.Client) -> None:
+    page = page_errors.watch(contexts(PHONE).new_page())
+    page.goto(f"{http.base_url}/p")
+    page.get_by_label("Name of the partnership").fill("Duplicates")
+    page.get_by_label("Member organisations (one per line)").fill("Fire Service\nfire  service")
+    page.get_by_role("button", name="Start the partnership").click()
+    expect(page.locator("#start-error")).to_contain_text("name the same organisation")
+    expect(page.get_by_label("Member organisations (one per line)")).to_be_focused()
+    screenshot(page, "partnership-refused-phone")
+    assert not page_errors.errors, page_errors.errors
