@@ -150,3 +150,19 @@ class RunItem(SQLModel, table=True):
     duration_s: int | None = None
     self_commit: bool = False
     identity_choice: bool = False
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """One report of progress on a commitment, kept (the card holds only the latest)."""
+
+    __tablename__ = "progress_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id", index=True, ondelete="CASCADE")
+    card_id: int = Field(foreign_key="cards.id", index=True, ondelete="CASCADE")
+    progress: str = Field(max_length=12)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime
+    # Who reported it, and how the room knows them (as on the card: progress_updated_by_*).
+    by_id: int | None = Field(default=None, foreign_key="participants.id", ondelete="CASCADE")
+    by_shown: str = Field(default="named", max_length=12)

@@ -195,8 +195,7 @@ class RoomOut(BaseModel):
     timer: Timer | None
     created_at: str
     closed_at: str | None
-    partnership: MeetingOf | None = Field(None, description="Set when the room is a meeting "
-                                          "of a partnership (SPEC §10).")
+    partnership: MeetingOf | None = Field(None, description="Its partnership, if a meeting of one.")
 
 
 class RoomCreated(RoomOut):
@@ -305,6 +304,15 @@ class RunSheetOut(BaseModel):
     next: int | None = Field(description="The step Next will push.")
     planned_s: int
     used_s: int
+
+
+class ProgressUpdateOut(BaseModel):
+    card_id: int
+    progress: Progress
+    note: str
+    at: str
+    by: Person | None
+    by_shown: Identity = Field(description="How the room knows who reported it.")
 
 
 class Mine(BaseModel):

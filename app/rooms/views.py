@@ -13,7 +13,7 @@ from typing import Any, TypeVar, overload
 import orjson
 
 from app.partnerships.models import Partnership
-from app.rooms.models import Card, Participant, Prompt, Reply, Room, RunItem
+from app.rooms.models import Card, Participant, ProgressUpdate, Prompt, Reply, Room, RunItem
 from app.rooms.vocab import ANSWERS, COMMITTING_ANSWERS, PRIVATE_EVENTS
 
 JSON = dict[str, Any]
@@ -67,6 +67,13 @@ def person(participant: Participant | None) -> JSON | None:
         return None
     return {"id": participant.id, "name": participant.name,
             "organisation": participant.organisation}
+
+
+def progress_update_view(update: ProgressUpdate, people: Mapping[int, Participant]) -> JSON:
+    """One report of progress as the organiser's log keeps it (the staff view)."""
+    by = people.get(update.by_id) if update.by_id is not None else None
+    return {"card_id": update.card_id, "progress": update.progress, "note": update.note,
+            "at": iso(update.at), "by": person(by), "by_shown": update.by_shown}
 
 
 def timer_view(room: Room) -> JSON | None:

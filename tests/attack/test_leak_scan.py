@@ -96,7 +96,8 @@ R = "/api/rooms/{code}"
 SURFACES: list[Surface] = [
     get(R), get(R + "/participants"), get(R + "/cards"), get(R + "/events?after=0"),
     get(R + "/me"), get(R + "/mine"), get(R + "/runsheet"), get(R + "/export.json"),
-    get(R + "/export.csv"), get(R + "/export.xlsx"), get("/api/prompts"), get("/healthz"),
+    get(R + "/export.csv"), get(R + "/export.xlsx"), get(R + "/progress"), get("/api/prompts"),
+    get("/healthz"),
     get("/readyz"), get("/openapi.json"), get("/docs"), get("/redoc"),
     # The pages.
     get("/"), get("/r/{code}"), get("/r/{code}/board"), get("/r/{code}/report"),

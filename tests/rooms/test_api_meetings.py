@@ -353,7 +353,7 @@ def test_export_xlsx_has_log_commitments_and_organisations_sheets(
     assert response.status_code == 200, response.text
     assert "spreadsheetml" in response.headers["content-type"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    assert workbook.sheetnames == ["Log", "Commitments", "Organisations"]
+    assert workbook.sheetnames == ["Log", "Commitments", "Organisations", "Progress"]
 
     log = _sheet_rows(workbook["Log"])
     assert log[0] == LOG_COLUMNS

@@ -55,6 +55,7 @@ ROUTES = {route.name: route for route in (
     Route("export csv", "GET", R + "/export.csv"),
     Route("export json", "GET", R + "/export.json"),
     Route("export xlsx", "GET", R + "/export.xlsx"),
+    Route("progress history", "GET", R + "/progress"),
     Route("healthz", "GET", "/healthz"),
     Route("readyz", "GET", "/readyz"),
     # The README's additions to the SPEC.
@@ -95,6 +96,7 @@ events                 200    401    200    200    200    200    401    401
 export csv             401    401    403    403    200    200    401    401
 export json            401    401    403    403    200    200    401    401
 export xlsx            401    401    403    403    200    200    401    401
+progress history       401    401    403    403    200    200    401    401
 healthz                200    200    200    200    200    200    200    200
 readyz                 200    200    200    200    200    200    200    200
 whoami                 401    401    200    200    200    200    401    401

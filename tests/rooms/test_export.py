@@ -396,7 +396,7 @@ def test_csv_of_a_room_with_no_cards_is_just_the_header() -> None:
 def test_xlsx_log_sheet_matches_the_csv_cell_by_cell() -> None:
     workbook = read_xlsx(log_to_xlsx(origin_stories_log()))
 
-    assert workbook.sheetnames == ["Log", "Commitments", "Organisations"]
+    assert workbook.sheetnames == ["Log", "Commitments", "Organisations", "Progress"]
     values = sheet_values(workbook["Log"])
     assert values[0] == LOG_HEADER
     assert [[as_csv_text(value) for value in row] for row in values[1:]] == EXPECTED_LOG_ROWS

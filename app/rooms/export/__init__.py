@@ -23,6 +23,7 @@ from app.rooms.export.tables import (
     log_table,
     neutralise,
     organisation_table,
+    progress_table,
 )
 
 __all__ = ["counts_in_the_room", "export_filename", "log_to_csv", "log_to_xlsx", "neutralise"]
@@ -53,6 +54,7 @@ _COLUMN_WIDTHS = {
     "commitment_owner": 20,
     "owner": 20,
     "updated_by": 20,
+    "at": 25,
     "for_whom": 20,
     "from_organisation": 26,
     "to_organisation": 26,
@@ -78,12 +80,14 @@ def log_to_csv(log: Json) -> bytes:
 
 
 def log_to_xlsx(log: Json) -> bytes:
-    """The log as a workbook with sheets Log, Commitments and Organisations."""
+    """The log as a workbook with sheets Log, Commitments, Organisations and Progress
+    (SPEC §6's three first, as it lists them)."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, _XLSX_OPTIONS)
     header = workbook.add_format({"bold": True})
     wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
-    for table in (log_table(log), commitment_table(log), organisation_table(log)):
+    for table in (log_table(log), commitment_table(log), organisation_table(log),
+                  progress_table(log)):
         _write_sheet(workbook, table, header, wrapped)
     workbook.close()
     return output.getvalue()

@@ -45,6 +45,8 @@ COMMITMENT_COLUMNS = (
     "note",
     "updated_by",
 )
+PROGRESS_COLUMNS = ("at", "what", "owner", "owner_organisation", "progress", "note",
+                    "updated_by")
 ORGANISATION_COLUMNS = (
     "organisation",
     "participants",
@@ -146,6 +148,20 @@ def _commitment_row(card: Json, cards_by_id: Mapping[int, Json]) -> Row:
         # Who last set the progress (the owner, or the person it is for); "" until set.
         (commitment.get("updated_by") or {}).get("name", ""),
     ]
+
+
+def progress_table(log: Json) -> Table:
+    """Every report of progress on a commitment, oldest first (the log's
+    `progress_history`): the history the Commitments sheet shows only the latest of."""
+    cards_by_id = {card["id"]: card for card in log["cards"]}
+    rows = []
+    for update in log.get("progress_history", ()):
+        card = cards_by_id[update["card_id"]]
+        owner = (card["commitment"] or {}).get("owner") or {}
+        rows.append([update["at"], card["text"], owner.get("name", ""),
+                     owner.get("organisation", ""), update["progress"], update["note"],
+                     (update["by"] or {}).get("name", "")])
+    return _table("Progress", PROGRESS_COLUMNS, rows)
 
 
 def _beneficiary(card: Json, cards_by_id: Mapping[int, Json]) -> Json | None:

@@ -62,7 +62,16 @@ async def export_csv(code: Code, token: Credential, service: ServiceDep) -> Resp
 @router.get("/rooms/{code}/export.xlsx", response_class=Response, responses=EXPORT_ERRORS,
             tags=["exports"])
 async def export_xlsx(code: Code, token: Credential, service: ServiceDep) -> Response:
-    """The log, plus Commitments and Organisations sheets."""
-    log = await run_in_threadpool(service.export_log, code, token)
+    """The log, plus Commitments, Organisations and Progress (every report of progress)
+    sheets."""
+    log = await run_in_threadpool(service.export_log, code, token, history=True)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(await run_in_threadpool(log_to_xlsx, log), media, log, "xlsx")
+
+
+@router.get("/rooms/{code}/progress", response_model=list[s.ProgressUpdateOut],
+            responses=EXPORT_ERRORS, tags=["exports"])
+async def progress_history(code: Code, token: Credential, service: ServiceDep) -> Any:
+    """Every report of progress on the room's commitments, oldest first, with who made it
+    and when (facilitator or organiser): a commitment itself holds only the latest."""
+    return await run_in_threadpool(service.progress_history, code, token)

@@ -11,7 +11,7 @@ from app.rooms import rules, views
 from app.rooms.log import lookup, transaction
 from app.rooms.log.command import Log, Outcome, Transaction
 from app.rooms.log.shown import card_json, cards_json
-from app.rooms.models import Card, Reply
+from app.rooms.models import Card, ProgressUpdate, Reply
 from app.rooms.rules import CardDraft
 from app.rooms.views import JSON
 
@@ -91,6 +91,10 @@ def report_progress(log: Log, code: str, token: str | None, card_id: int, *, pro
             card, owner_id=views.commitment_owner_id(card, lookup.latest_reply(s, card)),
             beneficiary=views.beneficiary_id(card, answered), answered=answered,
             by=tx.participant, progress=progress, note=note, now=tx.now())
+        # The card keeps the latest; the history keeps every one (the register's).
+        s.add(ProgressUpdate(room_id=tx.room.id, card_id=card.id, progress=progress, note=note,
+                             at=card.progress_updated_at, by_id=card.progress_updated_by_id,
+                             by_shown=card.progress_updated_by_shown))
         return (lambda: card_json(tx, card)), emits
     return transaction.run(log, code, token, ("participant",), apply)
 

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 
 import orjson
 from sqlalchemy import or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.db import read_session
 from app.rooms import views
 from app.rooms.log import lookup
 from app.rooms.log.command import Actor, Log
 from app.rooms.log.shown import cards_json, room_json
-from app.rooms.models import Card, Event, Prompt, Room
+from app.rooms.models import Card, Event, Participant, ProgressUpdate, Prompt, Room
 from app.rooms.views import JSON
 from app.rooms.vocab import STAFF, Role
 
@@ -67,12 +67,14 @@ def room_seqs(log: Log, codes: list[str]) -> dict[str, int]:
         return dict(rows.all())
 
 
-def export_log(log: Log, code: str, token: str | None) -> JSON:
-    """Everything, for the organiser: SPEC §6 export.json."""
+def export_log(log: Log, code: str, token: str | None, *, history: bool = False) -> JSON:
+    """Everything, for the organiser: SPEC §6 export.json; with `history`, also every
+    report of progress (`progress_history`, for the workbook's Progress sheet)."""
     with read_session(log.engine) as s:
         room = lookup.room(s, code)
         lookup.authorise(s, room, token, STAFF)
         people = lookup.people(s, room)
+        extra = {"progress_history": _history(s, room, people)} if history else {}
         prompts = s.exec(select(Prompt).where(Prompt.room_id == room.id)
                          .order_by(col(Prompt.id))).all()
         events = s.exec(select(Event).where(Event.room_id == room.id)
@@ -85,7 +87,22 @@ def export_log(log: Log, code: str, token: str | None) -> JSON:
             "cards": cards_json(s, room, private=True, people=people),
             "events": [{"seq": e.seq, "event": e.type, "at": views.iso(e.at),
                         "data": orjson.loads(e.data)} for e in events],
+            **extra,
         }
+
+
+def progress_history(log: Log, code: str, token: str | None) -> list[JSON]:
+    """Every report of progress in the room, oldest first (staff)."""
+    with read_session(log.engine) as s:
+        room = lookup.room(s, code)
+        lookup.authorise(s, room, token, STAFF)
+        return _history(s, room, lookup.people(s, room))
+
+
+def _history(s: Session, room: Room, people: dict[int, Participant]) -> list[JSON]:
+    updates = s.exec(select(ProgressUpdate).where(ProgressUpdate.room_id == room.id)
+                     .order_by(col(ProgressUpdate.id))).all()
+    return [views.progress_update_view(u, people) for u in updates]
 
 
 def authorise(log: Log, code: str, token: str | None, roles: Iterable[Role]) -> Actor:

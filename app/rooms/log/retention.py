@@ -12,7 +12,16 @@ from sqlmodel import Session, col, select
 from app.db import write_session
 from app.rooms.log import lookup
 from app.rooms.log.command import Log
-from app.rooms.models import Card, Event, Participant, Prompt, Reply, Room, RunItem
+from app.rooms.models import (
+    Card,
+    Event,
+    Participant,
+    ProgressUpdate,
+    Prompt,
+    Reply,
+    Room,
+    RunItem,
+)
 
 
 def delete_room(log: Log, code: str, token: str | None) -> str:
@@ -45,6 +54,6 @@ def _delete(s: Session, room: Room) -> None:
     """Everything of the room, children first (whatever the database's cascades)."""
     cards = select(Card.id).where(Card.room_id == room.id)
     s.execute(delete(Reply).where(col(Reply.card_id).in_(cards)))
-    for table in (Event, Card, RunItem, Prompt, Participant):
+    for table in (ProgressUpdate, Event, Card, RunItem, Prompt, Participant):
         s.execute(delete(table).where(col(table.room_id) == room.id))
     s.execute(delete(Room).where(col(Room.id) == room.id))

@@ -145,8 +145,11 @@ class RoomService:
     def room_seqs(self, codes: list[str]) -> dict[str, int]:
         return reads.room_seqs(self.log, codes)
 
-    def export_log(self, code: str, token: str | None) -> JSON:
-        return reads.export_log(self.log, code, token)
+    def progress_history(self, code: str, token: str | None) -> list[JSON]:
+        return reads.progress_history(self.log, code, token)
+
+    def export_log(self, code: str, token: str | None, *, history: bool = False) -> JSON:
+        return reads.export_log(self.log, code, token, history=history)
 
     def authorise(self, code: str, token: str | None, roles: Iterable[Role]) -> Actor:
         return reads.authorise(self.log, code, token, roles)
