@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -51,6 +51,21 @@ async def get_partnership(pid: PartnershipId, token: Credential,
                           service: ServiceDep) -> dict[str, Any]:
     """The partnership and its meetings (its backbone or member key)."""
     return await run_in_threadpool(log.read, service.log, pid, token)
+
+
+@router.get("/partnerships/{pid}/register", response_model=s.RegisterOut,
+            responses=errors(401, 403, 404), tags=["partnerships"])
+async def read_register(pid: PartnershipId, token: Credential, service: ServiceDep,
+                        organisation: Annotated[s.Member | None, Query()] = None,
+                        status: Annotated[s.EntryStatus | None, Query()] = None,
+                        meeting: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+                        overdue: Annotated[bool | None, Query()] = None) -> dict[str, Any]:
+    """The action register: every commitment of every meeting, with its reference
+    (EPB-3-07), owner, progress and whole history; filtered by the owner's organisation,
+    status, meeting or overdue. The member key sees it as the rooms did."""
+    return await run_in_threadpool(log.read_register, service.log, pid, token,
+                                   organisation=organisation, status=status,
+                                   meeting=meeting, overdue=overdue)
 
 
 @router.patch("/partnerships/{pid}", response_model=s.PartnershipOut, responses=REFUSALS,

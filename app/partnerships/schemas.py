@@ -8,7 +8,17 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, Field
 
 from app.partnerships.rules import MAX_MEMBERS, PREFIX_RE
-from app.rooms.schemas import In, Organisation, Purpose, RoomOut, RoomState, RunBy, Title
+from app.rooms.schemas import (
+    Author,
+    In,
+    Organisation,
+    Purpose,
+    RoomOut,
+    RoomState,
+    RunBy,
+    Title,
+)
+from app.rooms.vocab import CardKind, Progress
 
 _ZONES = frozenset(available_timezones())
 
@@ -37,6 +47,7 @@ Members = Annotated[list[Member], Field(max_length=MAX_MEMBERS)]
 TimeZone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_known_zone)]
 Prefix = Annotated[str, Field(min_length=2, max_length=6), AfterValidator(_prefix)]
 PartnershipRole = Literal["backbone", "member"]
+EntryStatus = Literal["open", "overdue", "done", "dropped"]
 
 
 class PartnershipCreate(In):
@@ -100,3 +111,41 @@ class MeetingCreated(RoomOut):
     join_url: str
     board_url: str
     facilitate_url: str
+
+
+class RaisedIn(BaseModel):
+    code: str
+    number: int
+    title: str
+    date: str
+
+
+class EntryUpdate(BaseModel):
+    progress: Progress
+    note: str
+    at: str
+    by: Author | None
+
+
+class RegisterEntry(BaseModel):
+    ref: str = Field(description="Stable: the partnership's prefix, the meeting's number, "
+                     "the item (EPB-3-07).")
+    meeting: RaisedIn
+    raised_at: str
+    kind: CardKind
+    what: str
+    owner: Author | None
+    for_whom: Author | None = Field(description="None: the whole room, or anonymous.")
+    due: str | None
+    progress: Progress
+    note: str
+    updated_at: str | None
+    status: EntryStatus
+    closed_at: str | None
+    history: list[EntryUpdate]
+
+
+class RegisterOut(BaseModel):
+    role: PartnershipRole
+    entries: list[RegisterEntry]
+    counts: dict[EntryStatus, int] = Field(description="Every entry by status, unfiltered.")

@@ -105,6 +105,9 @@ class Card(SQLModel, table=True):
     progress_updated_by_id: int | None = None
     progress_updated_by_shown: str = Field(default="named", max_length=12,
                                            sa_column_kwargs={"server_default": "named"})
+    # In a meeting of a partnership, the commitment's item in its register reference
+    # (7 in EPB-3-07): given once, when the card first becomes a commitment, never reused.
+    commitment_number: int | None = None
 
 
 class Reply(SQLModel, table=True):

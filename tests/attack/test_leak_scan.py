@@ -103,7 +103,9 @@ SURFACES: list[Surface] = [
     get("/"), get("/r/{code}"), get("/r/{code}/board"), get("/r/{code}/report"),
     get("/r/{code}/facilitate"),
     # The partnership the meeting belongs to.
-    get("/api/partnerships/{pid}"), read_by_a_member("/api/partnerships/{pid}"), get("/p"),
+    get("/api/partnerships/{pid}"), read_by_a_member("/api/partnerships/{pid}"),
+    get("/api/partnerships/{pid}/register"),
+    read_by_a_member("/api/partnerships/{pid}/register"), get("/p"),
     get("/p/{pid}"),
     Surface("stream snapshot", stream_snapshot),
     Surface("stream after=0 replay", stream_replay),

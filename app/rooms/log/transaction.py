@@ -11,7 +11,7 @@ from typing import Any
 
 from app.db import write_session
 from app.rooms import views
-from app.rooms.log import lookup
+from app.rooms.log import commitments, lookup
 from app.rooms.log.command import Log, Outcome, Transaction
 from app.rooms.log.record import insert_new_cards, record, write_log
 from app.rooms.rules import Emit
@@ -35,6 +35,7 @@ def run(log: Log, code: str, token: str | None, roles: tuple[Role, ...] | None,
         actor = lookup.authorise(s, room, token, roles) if roles is not None else None
         tx = Transaction(s, room, actor, log)
         answer, emits = apply(tx)
+        commitments.number_new(tx, emits)
         insert_new_cards(tx, emits)
         s.flush()  # ids for new rows, before their views are taken
         events = [record(tx, emit) for emit in emits]
