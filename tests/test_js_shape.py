@@ -415,7 +415,7 @@ switch (key) { case "x": break; default: break; }
 def test_the_pages_that_follow_events_are_the_ones_checked() -> None:
     """The reader finds each module's switch on events (so the next test can fail)."""
     assert set(event_switches()) >= {"store.js", "board.js", "console.js", "phone-notices.js",
-                                     "phone-mine.js", "console-steps.js"}
+                                     "phone-mine.js", "console-runsheet.js"}
 
 
 def test_every_switch_on_event_type_names_every_type_and_throws_on_others() -> None:
@@ -431,3 +431,43 @@ def test_every_switch_on_event_type_names_every_type_and_throws_on_others() -> N
             if not switch.default_throws:
                 problems.append(f"{name}:{switch.line} does not throw on a type it does not name")
     assert problems == []
+
+
+# --- one live connection, and its words from vocab.js ----------------------------------------
+
+def imports(source: str) -> set[str]:
+    """The modules a module imports (static `import … from "./x.js"` and `import("./x.js")`)."""
+    tokens = scan(source)
+    found = set()
+    for index, token in enumerate(tokens):
+        if token.kind == "name" and token.text in ("from", "import") \
+                and index + 1 < len(tokens) and tokens[index + 1].kind == "string":
+            found.add(tokens[index + 1].text[1:-1].removeprefix("./"))
+        if token.kind == "name" and token.text == "import" and _is(tokens, index + 1, "(") \
+                and index + 2 < len(tokens) and tokens[index + 2].kind == "string":
+            found.add(tokens[index + 2].text[1:-1].removeprefix("./"))
+    return found
+
+
+def test_only_the_store_opens_the_live_connection() -> None:
+    """Pages hear of events only through RoomStore.follow, which alone imports live.js."""
+    users = {path.name for path in PAGES if "live.js" in imports(path.read_text(encoding="utf-8"))}
+    assert users == {"store.js"}
+    assert "vocab.js" in imports((JS / "live.js").read_text(encoding="utf-8"))
+
+
+def close_codes() -> set[str]:
+    text = (JS / "vocab.js").read_text(encoding="utf-8")
+    match = re.search(r"export const CLOSE = Object\.freeze\((\{.*?\})\);", text)
+    assert match, "vocab.js no longer exports CLOSE as a frozen object"
+    return {str(code) for code in json.loads(match.group(1)).values()}
+
+
+def test_close_codes_are_named_from_vocab_js_only() -> None:
+    """A bare 4404 in code or in a comment is a second definition that can drift."""
+    codes = close_codes()
+    assert {"4401", "4404"} <= codes
+    bare = [f"{path.name}:{number}" for path in PAGES if path.name != "vocab.js"
+            for number in re.findall(r"\b\d{4}\b", path.read_text(encoding="utf-8"))
+            if number in codes]
+    assert bare == []

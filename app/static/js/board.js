@@ -1,7 +1,6 @@
 // The projector board (SPEC §5, DESIGN "Board"): everything on it follows the live
 // stream; nothing needs a mouse (F full screen, T theme, J join panel size).
 
-import { connect } from "./live.js";
 import { RoomStore } from "./store.js";
 import { fill, announce, clock, connectionIndicator, ANSWER_LABEL } from "./dom.js";
 import { renderCard } from "./cards.js";
@@ -104,6 +103,7 @@ function onCard(change) {
 }
 
 store.subscribe((change) => {
+  if (change.type !== "snapshot") noteServerTime(store.eventAt);
   switch (change.type) {
     case "snapshot": {
       const shown = new Map(store.visibleCards().map((c) => [c.id, c.text]));
@@ -136,6 +136,7 @@ store.subscribe((change) => {
     case "prompt.closed":
     case "timer.started":
     case "timer.stopped":
+    case "cards.renamed":  // reaches the board as the card.updated events it holds
       break;
     default:
       throw new Error(`unknown change: ${change.type}`);
@@ -350,8 +351,8 @@ const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSi
 
 // A projector laptop's clock may be wrong; the timer's end is the server's time. Each
 // event's `at` bounds the offset (it can only be late by the network), so keep the least.
-function noteServerTime(frame) {
-  const at = Date.parse(frame.at);
+function noteServerTime(eventAt) {
+  const at = Date.parse(eventAt);
   if (Number.isNaN(at)) return;
   const behind = Date.now() - at;
   serverBehindMs = serverBehindMs === null ? behind : Math.min(serverBehindMs, behind);
@@ -442,17 +443,11 @@ new ResizeObserver(scheduleRender).observe($("wall"));
 // --- the live connection ----------------------------------------------------------------
 
 const setConn = connectionIndicator($("conn"));
-const handlers = {
-  onSnapshot: (frame) => store.applySnapshot(frame),
-  onEvent: (frame) => {
-    noteServerTime(frame);
-    store.applyEvent(frame);
-  },
+// The store's connection (live.js) is the board's one reconnect path: back online it
+// starts a fresh socket that resumes after the last seq seen.
+store.follow(code, {
   onStatus: (state) => {
     setConn(state);
     if (state === "deleted") showDeleted();
   },
-};
-// live.js is the one reconnect path: back online it starts a fresh socket that resumes
-// after the last seq seen, and says "live" as soon as it opens.
-connect(code, handlers);
+});

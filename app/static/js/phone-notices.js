@@ -63,6 +63,7 @@ export function notice(change, { me, own, roomState, store }) {
     case "runsheet.updated":
     case "timer.started":
     case "timer.stopped":
+    case "cards.renamed":  // reaches the phone as the card.updated events it holds
       return;  // nothing to say aloud
     default:
       throw new Error(`unknown change: ${change.type}`);

@@ -13,7 +13,6 @@ import { createLists } from "./phone-lists.js";
 import { createMine } from "./phone-mine.js";
 import { STATE_NOTICE, notice } from "./phone-notices.js";
 import { Device, wireKeepLink, wireLeaving } from "./phone-me.js";
-import { liveRoom } from "./phone-live.js";
 import { createPromptView } from "./phone-prompt.js";
 import { OFFERS_IN_REPLY, roomAsks } from "./phone-asks.js";
 
@@ -79,7 +78,7 @@ async function signInWithLink(token) {
     return;
   }
   if (result.status === 404) {
-    live.gone();
+    roomGone();
     return;
   }
   if (result.offline) {
@@ -103,7 +102,7 @@ const outbox = new Outbox(code, {
   },
   onRefused(item, result) {
     if (result.status === 404 && result.data && result.data.code === "room_not_found") {
-      live.gone();
+      roomGone();
       return;
     }
     const why = (result.data && result.data.detail) || `The server refused it (error ${result.status}).`;
@@ -131,7 +130,7 @@ const mine = createMine({
     scheduleRender();
   },
   onGone(status) {
-    if (status === 404) live.gone();
+    if (status === 404) roomGone();
     else forgetMe(NOT_VALID);
   },
 });
@@ -154,12 +153,9 @@ const lists = createLists({
 const keepLink = wireKeepLink(() => (me ? device.link(me.token) : null));
 
 const indicator = document.querySelector(".conn");
-const live = liveRoom(code, store, {
-  onSnapshot() {
-    snapshotSeen = true;
-    if (me) mine.refresh();
-  },
+const live = store.follow(code, {
   onStatus(state) {
+    if (deleted) return;
     if (state === "deleted") {
       showDeleted();
       return;
@@ -172,14 +168,25 @@ const live = liveRoom(code, store, {
   },
 });
 
+/** Another part of the page learnt that the room is gone (an API answer of 404). */
+function roomGone() {
+  live.close();
+  showDeleted();
+}
+
 store.subscribe((change) => {
-  if (me && snapshotSeen && change.type !== "snapshot") {
+  if (change.type === "snapshot") {
+    snapshotSeen = true;
+    if (me) mine.refresh();
+  } else if (me && snapshotSeen) {
     notice(change, { me, own, roomState, store });
     if (mine.concerns(change, me, own)) mine.schedule();
   }
   scheduleRender();
 });
 
+// Posts go by HTTP, not the stream: back online, the outbox tries at once (the stream's
+// own reconnect is live.js's).
 window.addEventListener("online", () => { if (me) outbox.flush(); });
 
 /**
@@ -201,7 +208,7 @@ async function act(path, body) {
     return "Please join again.";
   }
   if (why === "room_not_found") {
-    live.gone();
+    roomGone();
     return "This meeting's room has been deleted.";
   }
   if (why === "participant_left") {
@@ -298,7 +305,7 @@ wireLeaving({
       return null;
     }
     if (result.status === 404) {
-      live.gone();
+      roomGone();
       return null;
     }
     if (result.offline) return "You are offline: try again when you're back online.";
