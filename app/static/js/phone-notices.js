@@ -3,7 +3,8 @@
 // their ask, an answer to their request, an accepted offer.
 
 import { ANSWER_LABEL, announce, personName } from "./dom.js";
-import { HELD, beneficiary, capitalName, isAskedOfMe } from "./phone-lists.js";
+import { HELD, beneficiary, capitalName } from "./phone-words.js";
+import { isAskedOfMe } from "./phone-mine.js";
 
 export const STATE_NOTICE = {
   locked: ["The facilitator has paused new posts",
