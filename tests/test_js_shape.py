@@ -414,7 +414,7 @@ switch (key) { case "x": break; default: break; }
 
 def test_the_pages_that_follow_events_are_the_ones_checked() -> None:
     """The reader finds each module's switch on events (so the next test can fail)."""
-    assert set(event_switches()) >= {"store.js", "board.js", "console.js", "phone-notices.js",
+    assert set(event_switches()) >= {"store.js", "board-news.js", "console.js", "phone-notices.js",
                                      "phone-mine.js", "console-runsheet.js"}
 
 

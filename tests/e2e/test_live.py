@@ -4,6 +4,7 @@ event type it does not know."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,15 @@ from tests.meeting import Meeting
 from tests.server import Server
 
 expect.set_options(timeout=10_000)
+
+
+def until(page: Page, check: str, timeout_s: float = 10) -> None:
+    """Wait until `check` (a JavaScript expression) is true in the page. Not
+    page.wait_for_function: its in-page polling evaluates a string, which the CSP refuses."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(check):
+        assert time.monotonic() < deadline, f"timed out waiting for {check}"
+        page.wait_for_timeout(50)
 
 
 def board(contexts: Callable[..., BrowserContext], server: Server, meeting: Meeting,
@@ -68,14 +78,14 @@ def test_a_followed_store_reconnects_when_online_and_a_closed_one_never_again(
       window.__states = [];
       window.__live = window.__store.follow(code, { onStatus: (s) => window.__states.push(s) });
     }""", meeting.code)
-    page.wait_for_function("window.__states.includes('live') && window.__store.room !== null")
+    until(page, "window.__states.includes('live') && window.__store.room !== null")
     assert page.evaluate("window.__sockets") == 1
     assert sorted(page.evaluate("[...window.__listening.values()]")) == [
         "offline", "online", "visibilitychange"]
 
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("window.__sockets === 2")
-    page.wait_for_function("window.__states.filter((s) => s === 'live').length === 2")
+    until(page, "window.__sockets === 2")
+    until(page, "window.__states.filter((s) => s === 'live').length === 2")
 
     page.evaluate("window.__live.close()")
     assert page.evaluate("window.__listening.size") == 0
