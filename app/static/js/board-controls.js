@@ -7,7 +7,7 @@ const THEME_KEY = "askroom.board.theme";
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
   $("btn-theme").setAttribute("aria-pressed", String(theme === "light"));
-  // The words say the state as well: the pressed look alone does not change "Light theme".
+  // The words say the state too: the button's look alone is not read out.
   $("theme-words").textContent = `Light theme: ${theme === "light" ? "on" : "off"}`;
 }
 

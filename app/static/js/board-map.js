@@ -20,7 +20,7 @@ function pillSize(picture) {
   picture.append(probe);
   const size = parseFloat(getComputedStyle(text).fontSize) || 17;
   probe.remove();
-  // Never smaller than the pills were for 17 px text (28 px tall, 10.5 px a character).
+  // Never smaller than the pills for 17 px text (28 px tall, 10.5 px a character).
   return { text: size, half: Math.max(14, size * 0.8),
            width: (words) => Math.max(14 + 10.5 * words.length,
                                       size * (0.8 + 0.62 * words.length)) };
