@@ -2,7 +2,6 @@
 // keeps the key on this device, takes it out of the address bar, works out whether it is
 // the facilitator's or the organiser's, and runs the room over the live stream.
 
-import { connect } from "./live.js";
 import { RoomStore } from "./store.js";
 import { announce, api, connectionIndicator } from "./dom.js";
 import { setUpPrompts } from "./console-prompts.js";
@@ -58,14 +57,15 @@ function showDeleted() {
   $("deleted-title").focus();
 }
 
-// --- start ------------------------------------------------------------------------------
+// --- what every part of the console shares -------------------------------------------
 
-function main() {
-  const store = new RoomStore();
-  const setConn = connectionIndicator($("conn"));
-  let connection = null;
-  let started = false;
-
+/**
+ * The context the console's parts (prompts, run sheet, cards, room) are given: the room's
+ * store, the key and role, and the one way to call the API. `page` is the ConsolePage
+ * that owns it (for a refusal that ends the session: a bad key, a deleted room).
+ */
+function consoleContext(page) {
+  const { store } = page;
   const ctx = {
     code,
     store,
@@ -77,9 +77,10 @@ function main() {
     canAct: () => ctx.role === "facilitator" && !(store.room && store.room.state === "closed"),
     library: null,           // the prompt library, once loaded (console-prompts.js)
     sheet: null,             // the run sheet as last read (console-runsheet.js)
+    plan: null,              // add a step to the run sheet (console-runsheet.js)
     /** Re-draw every part of the console (after something outside the stream changed). */
-    rerender: (change = { type: "refresh" }) => { if (store.room) renderAll(change); },
-    roomDeleted: () => gone(),
+    rerender: (change = { type: "refresh" }) => { if (store.room) page.renderAll(change); },
+    roomDeleted: () => page.gone(),
     /** Call the API with the key; a refusal is shown (inline when `errorEl` is given;
      * not at all when `quiet`: a background read that will be tried again). */
     async call(method, path, body, { errorEl, quiet } = {}) {
@@ -93,76 +94,94 @@ function main() {
         return result;
       }
       if (result.status === 401) {
-        denied();
+        page.denied();
         return result;
       }
       if (result.status === 404 && result.data && result.data.code === "room_not_found") {
-        gone();
+        page.gone();
         return result;
       }
       if (quiet) return result;
-      if (result.status === 403) setRole("organiser");
+      if (result.status === 403) page.setRole("organiser");
       if (!errorEl) showAlert(errorMessage(result));
       announce(errorMessage(result));
       return result;
     },
     showAlert,
-    /**
-     * Run one action from a button. While it runs the button is aria-disabled, not
-     * disabled: a disabled button drops the keyboard focus, and the keyboard must keep
-     * its place. A second press meanwhile does nothing.
-     */
-    async busy(button, action) {
-      if (button.getAttribute("aria-busy") === "true") return null;
-      button.setAttribute("aria-busy", "true");
-      button.setAttribute("aria-disabled", "true");
-      try {
-        return await action();
-      } finally {
-        button.removeAttribute("aria-busy");
-        button.removeAttribute("aria-disabled");
-      }
-    },
+    busy,
   };
+  return ctx;
+}
 
-  const runSheet = setUpRunSheet(ctx);
-  ctx.plan = runSheet.plan;
-  const views = [setUpPrompts(ctx), runSheet, setUpCards(ctx), setUpRoom(ctx)];
-  const renderAll = (change) => { for (const view of views) view.render(change); };
+/**
+ * Run one action from a button. While it runs the button is aria-disabled, not
+ * disabled: a disabled button drops the keyboard focus, and the keyboard must keep
+ * its place. A second press meanwhile does nothing.
+ */
+async function busy(button, action) {
+  if (button.getAttribute("aria-busy") === "true") return null;
+  button.setAttribute("aria-busy", "true");
+  button.setAttribute("aria-disabled", "true");
+  try {
+    return await action();
+  } finally {
+    button.removeAttribute("aria-busy");
+    button.removeAttribute("aria-disabled");
+  }
+}
+
+// --- the page ----------------------------------------------------------------------------
+
+class ConsolePage {
+  constructor() {
+    this.store = new RoomStore();
+    this.setConn = connectionIndicator($("conn"));
+    this.connection = null;
+    this.started = false;
+    this.ctx = consoleContext(this);
+    const runSheet = setUpRunSheet(this.ctx);
+    this.ctx.plan = runSheet.plan;
+    this.views = [setUpPrompts(this.ctx), runSheet, setUpCards(this.ctx), setUpRoom(this.ctx)];
+    this.store.subscribe((change) => this.changed(change));
+  }
+
+  renderAll(change) {
+    for (const view of this.views) view.render(change);
+  }
 
   /** The room was deleted (here, or in another tab): stop, and say so. */
-  function gone() {
-    if (connection) connection.close();
-    connection = null;
-    setConn("deleted");
+  gone() {
+    if (this.connection) this.connection.close();
+    this.connection = null;
+    this.setConn("deleted");
     showDeleted();
   }
 
-  function setRole(role) {
-    ctx.role = role;
+  setRole(role) {
+    this.ctx.role = role;
     document.body.dataset.role = role;
     const note = $("role-note");
     note.hidden = role !== "organiser";
     note.textContent = role === "organiser"
       ? "Organiser view: read-only. You see everything the facilitator sees and can download the log."
       : "";
-    if (store.room) renderAll({ type: "snapshot" });
+    if (this.store.room) this.renderAll({ type: "snapshot" });
   }
 
-  function denied() {
-    if (connection) connection.close();
-    connection = null;
-    started = false;
+  denied() {
+    if (this.connection) this.connection.close();
+    this.connection = null;
+    this.started = false;
     for (const slot of [FACILITATOR_SLOT, ORGANISER_SLOT]) {
-      if (stored(slot) === ctx.key) keep(slot, null);
+      if (stored(slot) === this.ctx.key) keep(slot, null);
     }
-    ctx.key = null;
-    setConn("denied");
+    this.ctx.key = null;
+    this.setConn("denied");
     showGate("That key is not valid for this room. Check that you copied the whole link, "
              + "and that it is the link for this room.");
   }
 
-  store.subscribe((change) => {
+  changed(change) {
     switch (change.type) {
       case "snapshot":
       case "room.updated":
@@ -175,48 +194,58 @@ function main() {
       case "timer.stopped":
       case "card.created":
       case "card.updated":
+      case "cards.renamed":  // reaches the console as the card.updated events it holds
         break;
       default:
         throw new Error(`unknown change: ${change.type}`);
     }
     if (change.type === "room.updated" || change.type === "snapshot") {
-      document.body.dataset.state = store.room.state;
+      document.body.dataset.state = this.store.room.state;
     }
-    renderAll(change);
-  });
-
-  async function start(key, source) {
-    if (started) return;
-    started = true;
-    ctx.key = key;
-    const role = await roleOf(code, key);
-    if (role === "invalid" || role === "participant") {
-      denied();
-      return;
-    }
-    // A facilitator's key goes in its slot; an organiser's in its own, so opening the
-    // organiser link on the facilitator's laptop does not lose the facilitator's key.
-    if (role === "organiser") {
-      if (stored(FACILITATOR_SLOT) === key) keep(FACILITATOR_SLOT, null);
-      keep(ORGANISER_SLOT, key);
-    } else if (role === "facilitator" || (role === "unknown" && source !== "organiser")) {
-      keep(FACILITATOR_SLOT, key);
-    }
-    setRole(role === "unknown" ? (source === "organiser" ? "organiser" : "facilitator") : role);
-    $("gate").hidden = true;
-    $("console").hidden = false;
-    showCreatedNote(ctx);
-    connection = connect(code, {
-      onSnapshot: (frame) => store.applySnapshot(frame),
-      onEvent: (frame) => store.applyEvent(frame),
-      onStatus: (state) => {
-        setConn(state);
-        if (state === "denied") denied();
-        if (state === "deleted") gone();
-      },
-    }, { key });
+    this.renderAll(change);
   }
 
+  async start(key, source) {
+    if (this.started) return;
+    this.started = true;
+    this.ctx.key = key;
+    const role = await roleOf(code, key);
+    if (role === "invalid" || role === "participant") {
+      this.denied();
+      return;
+    }
+    keepKey(key, role, source);
+    this.setRole(role === "unknown" ? (source === "organiser" ? "organiser" : "facilitator") : role);
+    $("gate").hidden = true;
+    $("console").hidden = false;
+    showCreatedNote(this.ctx);
+    this.connection = this.store.follow(code, {
+      key,
+      onStatus: (state) => {
+        this.setConn(state);
+        if (state === "denied") this.denied();
+        if (state === "deleted") this.gone();
+      },
+    });
+  }
+}
+
+/** A facilitator's key goes in its slot; an organiser's in its own, so opening the
+ * organiser link on the facilitator's laptop does not lose the facilitator's key. */
+function keepKey(key, role, source) {
+  if (role === "organiser") {
+    if (stored(FACILITATOR_SLOT) === key) keep(FACILITATOR_SLOT, null);
+    keep(ORGANISER_SLOT, key);
+  } else if (role === "facilitator" || (role === "unknown" && source !== "organiser")) {
+    keep(FACILITATOR_SLOT, key);
+  }
+}
+
+// --- start ------------------------------------------------------------------------------
+
+function main() {
+  const page = new ConsolePage();
+  const start = (key, source) => page.start(key, source);
   $("alert-dismiss").addEventListener("click", hideAlert);
   onKeyPasted(start);
 
@@ -225,7 +254,7 @@ function main() {
   else if (stored(FACILITATOR_SLOT)) start(stored(FACILITATOR_SLOT), "stored");
   else if (stored(ORGANISER_SLOT)) start(stored(ORGANISER_SLOT), "organiser");
   else {
-    setConn("offline");
+    page.setConn("offline");
     $("conn").textContent = "Not connected";
     showGate("");
   }

@@ -46,8 +46,8 @@ export function placeInOrder(list, wanted) {
  * case-folded, so "NHS  ccg" is NHS CCG. */
 export const organisationKey = (name) => (name || "").trim().replace(/\s+/g, " ").toLowerCase();
 
-// The colours a room's organisations take, in order of arrival (issue 11, item 4): a hash
-// alone gave two of six organisations the same hue. Far apart in hue (each next one as far
+// The colours a room's organisations take, in order of arrival: a hash alone can give two
+// of six organisations the same hue. Far apart in hue (each next one as far
 // as it can be from those before it) and all of one luminance, chosen so that every one is
 // at least 3.4:1 against the card surfaces of BOTH themes (AA for graphics is 3:1), and so
 // the same colour serves the board, the phone, the console and the printed report.

@@ -1,7 +1,8 @@
 // The one live connection every page uses (SPEC §4): a snapshot, then events in seq
 // order; de-duplicated by seq; on a drop it reconnects with `after` = the last seq seen,
 // with exponential back-off and jitter, and at once when the device comes back online
-// or the tab becomes visible again (a laptop waking from sleep).
+// or the tab becomes visible again (a laptop waking from sleep). Pages do not call it
+// themselves: RoomStore.follow (store.js) feeds a room's store from it.
 
 import { CLOSE } from "./vocab.js";
 
@@ -22,158 +23,173 @@ const STALE_AFTER_HIDDEN_MS = 20000;
  * @returns {{close(): void, reconnectNow(): void, get seq(): number|null}}
  */
 export function connect(code, handlers, options = {}) {
-  let socket = null;
-  let seq = null;          // the last seq applied; null before the first snapshot
-  let attempt = 0;
-  let timer = null;
-  let stopped = false;
-  let hiddenSince = null;
+  return new Connection(code, handlers, options);
+}
 
-  const status = (state) => handlers.onStatus && handlers.onStatus(state);
-
-  function url() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const after = seq === null ? "" : `?after=${seq}`;
-    return `${scheme}://${location.host}/ws/rooms/${encodeURIComponent(code)}${after}`;
+class Connection {
+  constructor(code, handlers, options) {
+    this.code = code;
+    this.handlers = handlers;
+    this.key = options.key || null;
+    this.socket = null;
+    this.seq = null;          // the last seq applied; null before the first snapshot
+    this.attempt = 0;
+    this.timer = null;
+    this.stopped = false;
+    this.hiddenSince = null;
+    // Bound once, so that close() can take exactly these listeners off again.
+    this.reconnectNow = this.reconnectNow.bind(this);
+    this.wentOffline = () => { if (!this.stopped) this.status("offline"); };
+    this.visibilityChanged = this.visibilityChanged.bind(this);
+    window.addEventListener("online", this.reconnectNow);
+    window.addEventListener("offline", this.wentOffline);
+    document.addEventListener("visibilitychange", this.visibilityChanged);
+    this.open();
   }
 
-  function open() {
-    clearTimeout(timer);
-    timer = null;
-    if (stopped) return;
+  status(state) {
+    if (this.handlers.onStatus) this.handlers.onStatus(state);
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const after = this.seq === null ? "" : `?after=${this.seq}`;
+    return `${scheme}://${location.host}/ws/rooms/${encodeURIComponent(this.code)}${after}`;
+  }
+
+  open() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.stopped) return;
     if (!navigator.onLine) {
-      status("offline");
+      this.status("offline");
       return;  // the "online" event brings us back
     }
-    status(attempt === 0 && seq === null ? "connecting" : "reconnecting");
-    const ws = new WebSocket(url());
-    socket = ws;
+    this.status(this.attempt === 0 && this.seq === null ? "connecting" : "reconnecting");
+    const ws = new WebSocket(this.url());
+    this.socket = ws;
+    let opened = false;
     ws.onopen = () => {
-      if (ws !== socket) return;
-      if (options.key) ws.send(JSON.stringify({ type: "auth", key: options.key }));
+      opened = true;
+      if (ws !== this.socket) return;
+      if (this.key) ws.send(JSON.stringify({ type: "auth", key: this.key }));
       // Open is live: a resume with nothing to replay sends no frame until the next event.
-      attempt = 0;
-      status("live");
+      this.attempt = 0;
+      this.status("live");
     };
     ws.onmessage = (message) => {
-      if (ws !== socket) return;
+      if (ws !== this.socket) return;
       let frame;
       try {
         frame = JSON.parse(message.data);
       } catch {
         return;
       }
-      receive(frame);
+      this.receive(frame);
     };
-    let opened = false;
-    ws.addEventListener("open", () => { opened = true; });
     ws.onclose = (event) => {
-      if (ws !== socket) return;
-      socket = null;
-      if (!opened) {
-        // A refused handshake looks like a network failure from here: ask whether the
-        // room is still there (deleted while we were away) before trying again.
-        checkRoomThenSchedule();
-        return;
-      }
-      if (event.code === CLOSE.BAD_KEY || event.code === CLOSE.ROOM_GONE) {
-        stopped = true;
-        status(event.code === CLOSE.BAD_KEY ? "denied" : "deleted");
-        return;
-      }
-      schedule();
+      if (ws !== this.socket) return;
+      this.socket = null;
+      this.closed(event.code, opened);
     };
   }
 
-  function receive(frame) {
+  closed(code, opened) {
+    if (!opened) {
+      // A refused handshake looks like a network failure from here: ask whether the
+      // room is still there (deleted while we were away) before trying again.
+      this.checkRoomThenSchedule();
+      return;
+    }
+    if (code === CLOSE.BAD_KEY || code === CLOSE.ROOM_GONE) {
+      this.stopped = true;
+      this.status(code === CLOSE.BAD_KEY ? "denied" : "deleted");
+      return;
+    }
+    this.schedule();
+  }
+
+  receive(frame) {
     switch (frame.type) {
       case "snapshot":
-        seq = frame.seq;
-        handlers.onSnapshot(frame);
+        this.seq = frame.seq;
+        this.handlers.onSnapshot(frame);
         break;
       case "event":
-        if (seq !== null && frame.seq <= seq) return;  // seen already
-        if (seq !== null && frame.seq !== seq + 1) {
-          resync();  // never expected: start again from what we have
+        if (this.seq !== null && frame.seq <= this.seq) return;  // seen already
+        if (this.seq !== null && frame.seq !== this.seq + 1) {
+          this.resync();  // never expected: start again from what we have
           return;
         }
-        seq = frame.seq;
-        handlers.onEvent(frame);
+        this.seq = frame.seq;
+        this.handlers.onEvent(frame);
         break;
       case "batch":
-        for (const event of frame.events) receive(event);
+        for (const event of frame.events) this.receive(event);
         break;
       default:
         throw new Error(`unknown frame type: ${frame.type}`);
     }
   }
 
-  function resync() {
-    if (socket) {
-      const old = socket;
-      socket = null;
+  resync() {
+    if (this.socket) {
+      const old = this.socket;
+      this.socket = null;
       old.close();
     }
-    open();
+    this.open();
   }
 
-  async function checkRoomThenSchedule() {
+  async checkRoomThenSchedule() {
     try {
-      const response = await fetch(`/api/rooms/${encodeURIComponent(code)}`);
+      const response = await fetch(`/api/rooms/${encodeURIComponent(this.code)}`);
       if (response.status === 404) {
-        stopped = true;
-        status("deleted");
+        this.stopped = true;
+        this.status("deleted");
         return;
       }
     } catch {
       // offline: the schedule below says so
     }
-    schedule();
+    this.schedule();
   }
 
-  function schedule() {
-    if (stopped || timer) return;
-    status(navigator.onLine ? "reconnecting" : "offline");
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  schedule() {
+    if (this.stopped || this.timer) return;
+    this.status(navigator.onLine ? "reconnecting" : "offline");
+    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
     const delay = ceiling / 2 + Math.random() * ceiling / 2;  // jitter: no thundering herd
-    attempt += 1;
-    timer = setTimeout(open, delay);
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.open(), delay);
   }
 
-  function reconnectNow() {
-    if (stopped) return;
-    attempt = 0;
-    resync();
+  /** Start a fresh socket now, resuming after the last seq seen: a socket that looks open
+   * after the network comes back may be dead (frames dropped silently on the way). */
+  reconnectNow() {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.resync();
   }
 
-  // A socket that looks open after the network comes back may be dead (frames dropped
-  // silently on the way): start a fresh one, resuming after the last seq seen.
-  const wentOffline = () => { if (!stopped) status("offline"); };
-  function visibilityChanged() {
+  visibilityChanged() {
     if (document.visibilityState === "hidden") {
-      hiddenSince = Date.now();
+      this.hiddenSince = Date.now();
       return;
     }
-    const wasAwayLong = hiddenSince !== null && Date.now() - hiddenSince > STALE_AFTER_HIDDEN_MS;
-    hiddenSince = null;
-    if (!socket || wasAwayLong) reconnectNow();
+    const wasAwayLong = this.hiddenSince !== null
+      && Date.now() - this.hiddenSince > STALE_AFTER_HIDDEN_MS;
+    this.hiddenSince = null;
+    if (!this.socket || wasAwayLong) this.reconnectNow();
   }
-  window.addEventListener("online", reconnectNow);
-  window.addEventListener("offline", wentOffline);
-  document.addEventListener("visibilitychange", visibilityChanged);
 
-  open();
-  return {
-    close() {
-      stopped = true;
-      clearTimeout(timer);
-      if (socket) socket.close();
-      // A closed connection leaves nothing behind that could act for it later.
-      window.removeEventListener("online", reconnectNow);
-      window.removeEventListener("offline", wentOffline);
-      document.removeEventListener("visibilitychange", visibilityChanged);
-    },
-    reconnectNow,
-    get seq() { return seq; },
-  };
+  close() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.socket) this.socket.close();
+    // A closed connection leaves nothing behind that could act for it later.
+    window.removeEventListener("online", this.reconnectNow);
+    window.removeEventListener("offline", this.wentOffline);
+    document.removeEventListener("visibilitychange", this.visibilityChanged);
+  }
 }

@@ -1,4 +1,4 @@
-// My own side of the room. The public stream no longer says who wrote an anonymous or
+// My own side of the room. The public stream does not say who wrote an anonymous or
 // organisation-only card, nor what a held answer was, so GET /mine (with my token) is
 // the truth for "Asked of me", "My asks", "My offers" and "My commitments". The public
 // store still brings news first: a view merges the two, so an offer to my ask shows the
@@ -122,8 +122,17 @@ export function createMine({ path, token, onChange, onGone }) {
           // An author the room may not see could be me, writing from another tab.
           return change.type === "card.created" && masked(card.author);
         }
+        case "room.updated":
+        case "participant.joined":
+        case "prompt.opened":
+        case "prompt.closed":
+        case "timer.started":
+        case "timer.stopped":
+        case "runsheet.updated":
+        case "cards.renamed":  // its cards come as card.updated changes
+          return false;  // nothing /mine says depends on these
         default:
-          return false;
+          throw new Error(`unknown change: ${change.type}`);
       }
     },
 

@@ -3,7 +3,8 @@
 // their ask, an answer to their request, an accepted offer.
 
 import { ANSWER_LABEL, announce, personName } from "./dom.js";
-import { HELD, beneficiary, capitalName, isAskedOfMe } from "./phone-lists.js";
+import { HELD, beneficiary, capitalName } from "./phone-words.js";
+import { isAskedOfMe } from "./phone-mine.js";
 
 export const STATE_NOTICE = {
   locked: ["The facilitator has paused new posts",
@@ -63,6 +64,7 @@ export function notice(change, { me, own, roomState, store }) {
     case "runsheet.updated":
     case "timer.started":
     case "timer.stopped":
+    case "cards.renamed":  // reaches the phone as the card.updated events it holds
       return;  // nothing to say aloud
     default:
       throw new Error(`unknown change: ${change.type}`);

@@ -5,6 +5,8 @@
 // cannot lose it. Retries reuse the same client_id: the server answers 200 with the
 // card it already has instead of making a second one.
 
+import { personName } from "./dom.js";
+
 const RETRY_MS = 8000;
 
 /** A client_id: crypto.randomUUID where the page is a secure context, else the same shape. */
@@ -16,6 +18,29 @@ export function newClientId() {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A post for the outbox from the composer's draft ({kind, text, target, replyTo,
+ * identity}): the API's body, with its client_id, and the words to show once it is sent.
+ * `store` names the author of what an offer replies to.
+ */
+export function newPost({ kind, text, target, replyTo, identity }, store) {
+  const body = { client_id: newClientId(), kind, text };
+  if (identity) body.identity = identity;  // kept in the outbox: a queued post keeps it
+  let done = "Offer sent";
+  if (kind === "request") {
+    if (target.participant) body.to_participant_id = target.participant.id;
+    else body.to_organisation = target.organisation;
+    done = `Sent to ${target.participant ? target.participant.name : target.organisation}`;
+  } else if (kind === "ask") {
+    done = "Asked the room";
+  } else if (replyTo) {
+    body.reply_to = replyTo;
+    const parent = store.cards.get(replyTo);
+    if (parent) done = `Offer sent to ${personName(parent.author)}`;
+  }
+  return { body, done };
 }
 
 /** True when a failed post should stay queued: no network, the server failing, or too fast. */

@@ -1,4 +1,4 @@
-// The organiser's report (issue 6, item 4): opened like the console, with the private key
+// The organiser's report: opened like the console, with the private key
 // in the link's #fragment (or one this device already keeps), it reads the room's log
 // from export.json and lays it out as a document to print, save as PDF, or send one
 // organisation its own page (?org=Name; the key never goes in the query).

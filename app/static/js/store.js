@@ -1,7 +1,16 @@
 // A room as the page knows it: built from a snapshot, kept current by events.
-// Every page keeps one, so the same event means the same thing everywhere.
+// Every page keeps one and gets its events only through it (follow), so the same event
+// means the same thing everywhere.
+//
+// An event type the store does not know (a newer server than this page) is passed over:
+// its seq counts and nothing else changes, so a page left open through an upgrade keeps
+// working. The types it does know (vocab.js's EVENT_TYPES) each have a case below, and
+// every page's switch on a change's type names all of them, so a new type is a decision
+// made in each page, not a silent gap.
 
+import { connect } from "./live.js";
 import { learnOrgColours } from "./dom.js";
+import { EVENT_TYPES } from "./vocab.js";
 
 export class RoomStore {
   constructor() {
@@ -11,8 +20,22 @@ export class RoomStore {
     this.participants = new Map();  // id -> {id, name, organisation}
     this.cards = new Map();         // id -> card JSON (SPEC §3), in arrival order
     this.seq = 0;
+    this.eventAt = null;            // the server's time (ISO) of the last event applied
     this.runsheet = null;
     this.listeners = new Set();
+  }
+
+  /**
+   * Keep this store current from the room's live stream (live.js), the one way a page
+   * hears of events. onStatus(state) gets live.js's connection states; `key` asks for
+   * the private (staff) view. Returns the connection, to close.
+   */
+  follow(code, { key, onStatus } = {}) {
+    return connect(code, {
+      onSnapshot: (frame) => this.applySnapshot(frame),
+      onEvent: (frame) => this.applyEvent(frame),
+      onStatus: (state) => { if (onStatus) onStatus(state); },
+    }, { key });
   }
 
   /** fn(change) is called after each snapshot or event; change.type says which. */
@@ -39,7 +62,9 @@ export class RoomStore {
   applyEvent(frame) {
     const data = frame.data;
     this.seq = frame.seq;
+    this.eventAt = frame.at || null;
     if (this.room) this.room = { ...this.room, seq: frame.seq };
+    if (!EVENT_TYPES.includes(frame.event)) return;  // a newer server's: see the top
     switch (frame.event) {
       case "room.updated":
         this.room = data.room;
@@ -78,7 +103,7 @@ export class RoomStore {
         this.applyCard(data.card, frame.event);
         return;
       default:
-        throw new Error(`unknown event type: ${frame.event}`);
+        throw new Error(`vocab.js has an event type the store does not handle: ${frame.event}`);
     }
     this.emit({ type: frame.event, data });
   }
