@@ -16,7 +16,9 @@ from tests.e2e.conftest import (
     assert_accessible,
     screenshot,
 )
+from tests.e2e.test_phone import Phones, send
 from tests.meeting import Series
+from tests.server import Server
 
 Contexts = Callable[..., BrowserContext]
 
@@ -117,3 +119,27 @@ def test_a_refused_partnership_says_what_to_fix(contexts: Contexts, page_errors:
     expect(page.get_by_label("Member organisations (one per line)")).to_be_focused()
     screenshot(page, "partnership-refused-phone")
     assert not page_errors.errors, page_errors.errors
+
+
+def test_a_phone_in_a_meeting_asks_a_member_nobody_came_from(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client,
+        server: Server) -> None:
+    series = Series.start(http, "East Employment Partnership",
+                          ("County Council", "Jobcentre Plus", "Fire Service"))
+    meeting = series.next_meeting()
+    phones = Phones(contexts, server, meeting, page_errors)
+    sam = phones.joined("Sam Carter", "jobcentre  plus")
+    expect(sam.locator("#me")).to_contain_text("Jobcentre Plus")  # the member's spelling
+    meeting.push(text="Who can help with this, now?", collects="request")
+    to = sam.get_by_label("To", exact=True)
+    to.press_sequentially("coun")
+    option = sam.get_by_role("listbox").get_by_role("option", name=re.compile("^County Council"))
+    expect(option).to_contain_text("a member of the partnership, nobody here yet")
+    screenshot(sam, "partnership-phone-to-member")
+    option.click()
+    send(sam, "Share the list of vacancies before the jobs fair")
+    expect(sam.locator("#sent")).to_have_text("Sent to County Council")
+    cards = http.get(meeting.url("/cards")).json()
+    assert [c["to"]["organisation"] for c in cards] == ["County Council"]
+    assert not page_errors.errors, page_errors.errors
+

@@ -211,6 +211,7 @@ function people(ctx) {
   }
   const byName = (a, b) => a.name.localeCompare(b.name);
   const groups = [...ctx.store.organisations().entries()]
+    .filter(([, members]) => members.length)  // a partnership's member nobody came from
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([organisation, members]) => ({ organisation, members }));
   const alone = everyone.filter((p) => !p.organisation);

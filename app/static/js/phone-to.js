@@ -40,7 +40,9 @@ function optionItem(option, index, active, choose) {
   option.type === "person"
     ? [h("span", { class: "combo-name", text: option.person.name }), orgChip(option.person.organisation)]
     : [orgChip(option.name),
-       h("span", { class: "combo-meta", text: ` · everyone from it (${option.size} ${option.size === 1 ? "person" : "people"})` })]);
+       h("span", { class: "combo-meta", text: option.size
+         ? ` · everyone from it (${option.size} ${option.size === 1 ? "person" : "people"})`
+         : " · a member of the partnership, nobody here yet" })]);
 }
 
 export class ToPicker {
@@ -244,8 +246,9 @@ export class ToPicker {
     }
     const { me } = this;
     const others = [...this.store.participants.values()].filter((p) => !me || p.id !== me.id).length;
-    this.hint.textContent = others
-      ? "A person, or a whole organisation, in the room"
+    const members = this.store.room && this.store.room.partnership ? "or partnership " : "";
+    this.hint.textContent = others || members
+      ? `A person, or a whole organisation, in the room ${members}`.trim()
       : "Nobody else has joined yet: wait a moment";
     if (!this.list.hidden) this.openList();
   }

@@ -9,7 +9,7 @@
 // made in each page, not a silent gap.
 
 import { connect } from "./live.js";
-import { learnOrgColours } from "./dom.js";
+import { learnOrgColours, organisationKey } from "./dom.js";
 import { EVENT_TYPES } from "./vocab.js";
 
 export class RoomStore {
@@ -132,11 +132,16 @@ export class RoomStore {
 
   /** Organisations in the room, by their shown spelling, with their people. */
   organisations() {
-    const found = new Map();
+    // A meeting of a partnership offers every member organisation, before anyone from it
+    // is here (in the partnership's spelling, which people joining from it take too).
+    const members = (this.room && this.room.partnership && this.room.partnership.members) || [];
+    const found = new Map(members.map((name) => [name, []]));
+    const spelling = new Map(members.map((name) => [organisationKey(name), name]));
     for (const person of this.participants.values()) {
       if (!person.organisation) continue;
-      if (!found.has(person.organisation)) found.set(person.organisation, []);
-      found.get(person.organisation).push(person);
+      const name = spelling.get(organisationKey(person.organisation)) || person.organisation;
+      if (!found.has(name)) found.set(name, []);
+      found.get(name).push(person);
     }
     return found;
   }
