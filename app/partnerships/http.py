@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.partnerships import log
+from app.partnerships import export, log
 from app.partnerships import schemas as s
 from app.ratelimit import LimitRooms
 from app.rooms.http.deps import (
@@ -27,6 +27,7 @@ from app.rooms.http.pages import page
 router = api_router()
 pages = APIRouter(include_in_schema=False)
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PartnershipId = Annotated[str, Path(min_length=1, max_length=16,
                                     description="The partnership's id.")]
 
@@ -53,19 +54,70 @@ async def get_partnership(pid: PartnershipId, token: Credential,
     return await run_in_threadpool(log.read, service.log, pid, token)
 
 
+class RegisterFilters:
+    """The register's filters, as query parameters of the register and its exports."""
+
+    def __init__(self, organisation: Annotated[s.Member | None, Query()] = None,
+                 status: Annotated[s.EntryStatus | None, Query()] = None,
+                 meeting: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+                 overdue: Annotated[bool | None, Query()] = None) -> None:
+        self.chosen = {"organisation": organisation, "status": status, "meeting": meeting,
+                       "overdue": overdue}
+
+
+Filters = Annotated[RegisterFilters, Depends()]
+
+
+async def _register(service: ServiceDep, pid: str, token: str | None,
+                    filters: RegisterFilters) -> dict[str, Any]:
+    return await run_in_threadpool(log.read_register, service.log, pid, token,
+                                   **filters.chosen)
+
+
 @router.get("/partnerships/{pid}/register", response_model=s.RegisterOut,
             responses=errors(401, 403, 404), tags=["partnerships"])
 async def read_register(pid: PartnershipId, token: Credential, service: ServiceDep,
-                        organisation: Annotated[s.Member | None, Query()] = None,
-                        status: Annotated[s.EntryStatus | None, Query()] = None,
-                        meeting: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-                        overdue: Annotated[bool | None, Query()] = None) -> dict[str, Any]:
+                        filters: Filters) -> dict[str, Any]:
     """The action register: every commitment of every meeting, with its reference
     (EPB-3-07), owner, progress and whole history; filtered by the owner's organisation,
     status, meeting or overdue. The member key sees it as the rooms did."""
-    return await run_in_threadpool(log.read_register, service.log, pid, token,
-                                   organisation=organisation, status=status,
-                                   meeting=meeting, overdue=overdue)
+    return await _register(service, pid, token, filters)
+
+
+def _file(pid: str, extension: str) -> dict[str, str]:
+    # The partnership's own code, never the path's spelling of it.
+    return {"Content-Disposition":
+            f'attachment; filename="askroom-register-{pid.strip().upper()}.{extension}"'}
+
+
+@router.get("/partnerships/{pid}/register.json", responses=errors(401, 403, 404),
+            tags=["partnerships"])
+async def register_json(pid: PartnershipId, token: Credential, service: ServiceDep,
+                        filters: Filters) -> JSONResponse:
+    """The register as JSON, as GET /register answers it."""
+    register = await _register(service, pid, token, filters)
+    return JSONResponse(register, headers=_file(pid, "json"))
+
+
+@router.get("/partnerships/{pid}/register.csv", response_class=Response,
+            responses=errors(401, 403, 404), tags=["partnerships"])
+async def register_csv(pid: PartnershipId, token: Credential, service: ServiceDep,
+                       filters: Filters) -> Response:
+    """One row per commitment, UTF-8 with a BOM; formula-like cells neutralised."""
+    register = await _register(service, pid, token, filters)
+    return Response(export.register_csv(register["entries"]), headers=_file(pid, "csv"),
+                    media_type="text/csv; charset=utf-8")
+
+
+@router.get("/partnerships/{pid}/register.xlsx", response_class=Response,
+            responses=errors(401, 403, 404), tags=["partnerships"])
+async def register_xlsx(pid: PartnershipId, token: Credential, service: ServiceDep,
+                        filters: Filters) -> Response:
+    """Sheets Register, By organisation, By meeting (each with its kept rate: the share
+    of commitments done) and History (every progress report)."""
+    register = await _register(service, pid, token, filters)
+    content = await run_in_threadpool(export.register_xlsx, register["entries"])
+    return Response(content, headers=_file(pid, "xlsx"), media_type=XLSX)
 
 
 @router.patch("/partnerships/{pid}", response_model=s.PartnershipOut, responses=REFUSALS,

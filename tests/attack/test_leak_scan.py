@@ -11,12 +11,14 @@ until every GET route the server documents is on that list.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import openpyxl
 
 from tests.attack.conftest import open_stream
 from tests.meeting import Meeting, Person, Series
@@ -75,8 +77,18 @@ def read_by_a_member(path: str) -> Surface:
         response = await asyncio.to_thread(scan.http.get, scan.url(path),
                                            headers=scan.series.member)
         assert response.status_code == 200, (path, response.text)
+        if path.endswith(".xlsx"):  # compressed: the words are in its cells
+            return [workbook_text(response.content)]
         return [response.text]
     return Surface(f"GET {path} (member key)", read, path)
+
+
+def workbook_text(content: bytes) -> str:
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+             for cell in row if cell is not None]
+    workbook.close()
+    return "\n".join(cells)
 
 
 async def stream_snapshot(scan: Scan) -> list[str]:
@@ -105,7 +117,11 @@ SURFACES: list[Surface] = [
     # The partnership the meeting belongs to.
     get("/api/partnerships/{pid}"), read_by_a_member("/api/partnerships/{pid}"),
     get("/api/partnerships/{pid}/register"),
-    read_by_a_member("/api/partnerships/{pid}/register"), get("/p"),
+    read_by_a_member("/api/partnerships/{pid}/register"),
+    *(surface for kind in ("csv", "xlsx", "json") for surface in (
+        get(f"/api/partnerships/{{pid}}/register.{kind}"),
+        read_by_a_member(f"/api/partnerships/{{pid}}/register.{kind}"))),
+    get("/p"),
     get("/p/{pid}"),
     Surface("stream snapshot", stream_snapshot),
     Surface("stream after=0 replay", stream_replay),

@@ -135,3 +135,51 @@ def test_a_name_withdrawn_leaves_the_register_too(http: httpx.Client) -> None:
         (entry,) = response.json()["entries"]
         assert entry["owner"] == {"id": alex.id, "name": "A participant",
                                   "organisation": "Council"}  # theirs, as their organisation's
+
+
+def test_the_register_downloads_as_csv_xlsx_and_json(http: httpx.Client) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    series = Series.start(http, "East Partnership Board", ("County Council", "Fire Service"))
+    first, second = series.next_meeting(), series.next_meeting()
+    sam, alex = first.join("Sam Carter", "Jobcentre"), first.join("Alex Moss", "County Council")
+    done = yes(first, sam, alex, "=HYPERLINK(\"http://x\") share the list")
+    assert first.act(alex, done, "progress", progress="done", note="Sent").status_code == 200
+    yes(first, alex, sam, "Two places on the course")
+    kim, lou = second.join("Kim Lee", "Fire Service"), second.join("Lou Ray", "county council")
+    yes(second, kim, lou, "Fit smoke alarms")
+
+    response = http.get(series.url("/register.csv"), headers=series.backbone)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].endswith(
+        f'filename="askroom-register-{series.id}.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[0][:5] == ["ref", "meeting", "raised_at", "kind", "what"]
+    assert [r[0] for r in rows[1:]] == ["EPB-1-01", "EPB-1-02", "EPB-2-01"]
+    assert rows[1][4].startswith("'=HYPERLINK")  # no formula reaches a spreadsheet
+    assert rows[1][rows[0].index("status")] == "done"
+
+    workbook = openpyxl.load_workbook(io.BytesIO(http.get(
+        series.url("/register.xlsx"), headers=series.member).content), read_only=True)
+    assert workbook.sheetnames == ["Register", "By organisation", "By meeting", "History"]
+    by_org = [list(r) for r in workbook["By organisation"].iter_rows(values_only=True)]
+    assert by_org == [
+        ["organisation", "commitments", "open", "overdue", "done", "dropped", "kept_rate"],
+        ["County Council", 2, 1, 0, 1, 0, "50%"], ["Jobcentre", 1, 1, 0, 0, 0, "0%"]]
+    by_meeting = [list(r) for r in workbook["By meeting"].iter_rows(values_only=True)]
+    assert [(r[0], r[1], r[-1]) for r in by_meeting[1:]] == [
+        (f"1. {first.created['title']}", 2, "50%"), (f"2. {second.created['title']}", 1, "0%")]
+    history = [list(r) for r in workbook["History"].iter_rows(values_only=True)]
+    assert [(r[0], r[2], r[3], r[4]) for r in history[1:]] == [
+        ("EPB-1-01", "done", "Sent", "Alex Moss")]
+    workbook.close()
+
+    as_json = http.get(series.url("/register.json"), params={"status": "open"},
+                       headers=series.member)
+    assert as_json.headers["content-disposition"].endswith('.json"')
+    assert [e["ref"] for e in as_json.json()["entries"]] == ["EPB-1-02", "EPB-2-01"]
+    for path in ("/register.csv", "/register.xlsx", "/register.json"):
+        assert http.get(series.url(path)).status_code == 401

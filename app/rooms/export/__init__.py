@@ -24,9 +24,11 @@ from app.rooms.export.tables import (
     neutralise,
     organisation_table,
     progress_table,
+    safe_table,
 )
 
-__all__ = ["counts_in_the_room", "export_filename", "log_to_csv", "log_to_xlsx", "neutralise"]
+__all__ = ["Table", "counts_in_the_room", "export_filename", "log_to_csv", "log_to_xlsx",
+           "neutralise", "safe_table", "table_to_csv", "tables_to_xlsx"]
 
 _XLSX_OPTIONS = {
     "in_memory": True,
@@ -54,6 +56,11 @@ _COLUMN_WIDTHS = {
     "commitment_owner": 20,
     "owner": 20,
     "updated_by": 20,
+    "ref": 11,
+    "meeting": 30,
+    "raised_at": 25,
+    "updated_at": 25,
+    "closed_at": 25,
     "at": 25,
     "for_whom": 20,
     "from_organisation": 26,
@@ -70,7 +77,11 @@ _WRAPPED_COLUMNS = frozenset({"text", "what", "source", "prompt", "answer_note",
 
 def log_to_csv(log: Json) -> bytes:
     """The log as CSV: one row per card in the given order, UTF-8 with a BOM."""
-    table = log_table(log)
+    return table_to_csv(log_table(log))
+
+
+def table_to_csv(table: Table) -> bytes:
+    """One table as CSV, UTF-8 with a BOM (its cells already neutralised)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
@@ -82,12 +93,17 @@ def log_to_csv(log: Json) -> bytes:
 def log_to_xlsx(log: Json) -> bytes:
     """The log as a workbook with sheets Log, Commitments, Organisations and Progress
     (SPEC §6's three first, as it lists them)."""
+    return tables_to_xlsx([log_table(log), commitment_table(log), organisation_table(log),
+                           progress_table(log)])
+
+
+def tables_to_xlsx(tables: list[Table]) -> bytes:
+    """A workbook with a sheet per table, in order."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, _XLSX_OPTIONS)
     header = workbook.add_format({"bold": True})
     wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
-    for table in (log_table(log), commitment_table(log), organisation_table(log),
-                  progress_table(log)):
+    for table in tables:
         _write_sheet(workbook, table, header, wrapped)
     workbook.close()
     return output.getvalue()

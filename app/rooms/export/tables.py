@@ -80,7 +80,7 @@ def neutralise(text: str) -> str:
     return "'" + text if formula else text
 
 
-def _table(name: str, columns: tuple[str, ...], rows: Iterable[Row]) -> Table:
+def safe_table(name: str, columns: tuple[str, ...], rows: Iterable[Row]) -> Table:
     # Neutralise in this one place so no writer can forget to.
     safe = [[neutralise(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]
     return Table(name, columns, safe)
@@ -89,7 +89,7 @@ def _table(name: str, columns: tuple[str, ...], rows: Iterable[Row]) -> Table:
 def log_table(log: Json) -> Table:
     prompt_texts = {prompt["id"]: prompt["text"] for prompt in log["prompts"]}
     rows = (_log_row(card, prompt_texts) for card in log["cards"])
-    return _table("Log", LOG_COLUMNS, rows)
+    return safe_table("Log", LOG_COLUMNS, rows)
 
 
 def _log_row(card: Json, prompt_texts: Mapping[int, str]) -> Row:
@@ -129,7 +129,7 @@ def commitment_table(log: Json) -> Table:
         for card in log["cards"]
         if card["commitment"] is not None
     )
-    return _table("Commitments", COMMITMENT_COLUMNS, rows)
+    return safe_table("Commitments", COMMITMENT_COLUMNS, rows)
 
 
 def _commitment_row(card: Json, cards_by_id: Mapping[int, Json]) -> Row:
@@ -161,7 +161,7 @@ def progress_table(log: Json) -> Table:
         rows.append([update["at"], card["text"], owner.get("name", ""),
                      owner.get("organisation", ""), update["progress"], update["note"],
                      (update["by"] or {}).get("name", "")])
-    return _table("Progress", PROGRESS_COLUMNS, rows)
+    return safe_table("Progress", PROGRESS_COLUMNS, rows)
 
 
 def _beneficiary(card: Json, cards_by_id: Mapping[int, Json]) -> Json | None:
@@ -240,7 +240,7 @@ def organisation_table(log: Json) -> Table:
         [t.label, t.participants, t.requests_made, t.requests_received, t.commitments_made]
         for t in ordered
     )
-    return _table("Organisations", ORGANISATION_COLUMNS, rows)
+    return safe_table("Organisations", ORGANISATION_COLUMNS, rows)
 
 
 def _receiving_keys(request: Json, key_of: Callable[[Json], str]) -> set[str]:
