@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import BrowserContext, Page, expect
@@ -143,3 +144,63 @@ def test_a_phone_in_a_meeting_asks_a_member_nobody_came_from(
     assert [c["to"]["organisation"] for c in cards] == ["County Council"]
     assert not page_errors.errors, page_errors.errors
 
+
+
+def test_the_register_on_the_partnership_page_filters_charts_and_downloads(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client) -> None:
+    from tests.e2e.conftest import PROJECTOR
+
+    series = Series.start(http, "East Employment Partnership",
+                          ("County Council", "Jobcentre Plus", "Fire Service"))
+    first, second = series.next_meeting(), series.next_meeting()
+    sam, alex = first.join("Sam Carter", "Jobcentre Plus"), first.join("Alex Moss",
+                                                                        "County Council")
+    for text, asker, asked in (("Share the vacancy list", sam, alex),
+                               ("Two places on the course", alex, sam)):
+        card = first.card(asker, "request", text, to_participant_id=asked.id)
+        assert first.act(asked, card["id"], "reply", answer="yes").status_code == 200
+    assert first.act(alex, http.get(first.url("/cards")).json()[0]["id"], "progress",
+                     progress="done", note="Sent on Monday").status_code == 200
+    kim, lou = second.join("Kim Lee", "Fire Service"), second.join("Lou Ray", "County Council")
+    card = second.card(kim, "request", "Fit smoke alarms on the estate",
+                       to_participant_id=lou.id)
+    assert second.act(lou, card["id"], "reply", answer="try").status_code == 200
+
+    page = page_errors.watch(contexts(LAPTOP).new_page())
+    page.goto(f"{http.base_url}/p/{series.id}#key={series.backbone_key}")
+    entries = page.locator("#register-list li")
+    expect(entries).to_have_count(3)
+    expect(page.locator("#register-counts")).to_have_text(
+        "3 commitments · 2 open · 0 overdue · 1 done · 0 dropped")
+    expect(entries.first).to_contain_text("EEP-1-01")
+    expect(entries.first).to_contain_text("Done")
+    charts = page.locator("#register-charts figure")
+    expect(charts).to_have_count(2)
+    expect(charts.first.locator("svg")).to_have_attribute(
+        "aria-label", "Kept rate by meeting (share done): Meeting 1 50%, Meeting 2 0%")
+    screenshot(page, "partnership-register-laptop", full_page=True)
+    assert_accessible(page, "the partnership page with its register")
+
+    page.get_by_label("Organisation", exact=True).select_option("County Council")
+    expect(entries).to_have_count(2)
+    page.get_by_label("Status", exact=True).select_option("open")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_contain_text("Fit smoke alarms on the estate")
+    page.get_by_label("Overdue only").check()
+    expect(page.get_by_text("No commitment matches these filters.")).to_be_visible()
+    page.get_by_label("Overdue only").uncheck()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == f"askroom-register-{series.id}.csv"
+    assert "EEP-2-01" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+
+    phone = page_errors.watch(contexts(PHONE).new_page())
+    phone.goto(f"{http.base_url}/p/{series.id}#key={series.member_key}")
+    expect(phone.locator("#register-list li")).to_have_count(3)
+    screenshot(phone, "partnership-register-phone", full_page=True)
+    wall = page_errors.watch(contexts(PROJECTOR).new_page())
+    wall.goto(f"{http.base_url}/p/{series.id}#key={series.member_key}")
+    expect(wall.locator("#register-list li")).to_have_count(3)
+    screenshot(wall, "partnership-register-projector")
+    assert not page_errors.errors, page_errors.errors

@@ -4,6 +4,7 @@
 import { api, fill, h, orgChip } from "./dom.js";
 import { keep, keyFrom, keyFromAddressBar, stored } from "./keys.js";
 import { partnershipSlots } from "./partnership-keys.js";
+import { Register } from "./partnership-register.js";
 
 const id = document.body.dataset.partnership;
 const slots = partnershipSlots(id);
@@ -79,6 +80,9 @@ async function open(key) {
   if (result.ok) {
     keep(result.data.role === "backbone" ? slots.backbone : slots.member, key);
     show(result.data, key);
+    const register = await api("GET", `/api/partnerships/${encodeURIComponent(id)}/register`,
+                               { token: key });
+    if (register.ok) registerView.show(register.data, result.data);
     return result.data;
   }
   if (result.status === 404) {
@@ -126,7 +130,9 @@ function setUpGate(use) {
 }
 
 let current = keyFromAddressBar() || stored(slots.backbone) || stored(slots.member);
+const registerView = new Register(id, () => current);
 setUpOpenNext(() => current);
+document.getElementById("print").addEventListener("click", () => window.print());
 setUpGate((key) => {
   current = key;
   open(key);
