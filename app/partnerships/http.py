@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.partnerships import export, log
+from app.partnerships import export, log, matters
 from app.partnerships import schemas as s
 from app.ratelimit import LimitRooms
 from app.rooms.http.deps import (
+    KEY_OPTIONAL,
     REFUSALS,
+    Code,
     Credential,
     HubDep,
     ServiceDep,
@@ -23,11 +25,15 @@ from app.rooms.http.deps import (
     public_origin,
 )
 from app.rooms.http.pages import page
+from app.rooms.http.publish import run
+from app.rooms.schemas import ProgressPost
 
 router = api_router()
 pages = APIRouter(include_in_schema=False)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Reference = Annotated[str, Path(min_length=1, max_length=24,
+                                description="A register reference, such as EPB-3-07.")]
 PartnershipId = Annotated[str, Path(min_length=1, max_length=16,
                                     description="The partnership's id.")]
 
@@ -151,6 +157,29 @@ async def open_meeting(pid: PartnershipId, body: s.MeetingCreate, token: Credent
     base = f"{public_origin(request, settings)}/r/{room['code']}"
     return {**room, "join_url": base, "board_url": f"{base}/board",
             "facilitate_url": f"{base}/facilitate"}
+
+
+# --- matters arising, in a meeting -------------------------------------------------------
+
+
+@router.get("/rooms/{code}/matters", response_model=s.MattersOut, responses=errors(401, 404),
+            tags=["matters arising"], openapi_extra=KEY_OPTIONAL)
+async def open_matters(code: Code, token: Credential, service: ServiceDep) -> dict[str, Any]:
+    """The open commitments of the partnership's earlier meetings (none for a room that is
+    not a meeting of one): as the rooms saw them, or in full with a staff key."""
+    return await run_in_threadpool(matters.open_matters, service.log, code, token)
+
+
+@router.post("/rooms/{code}/matters/{ref}/progress", response_model=s.RegisterEntry,
+             responses=REFUSALS, tags=["matters arising"])
+async def report_matter(code: Code, ref: Reference, body: ProgressPost, token: Credential,
+                        service: ServiceDep, hub: HubDep) -> Any:
+    """Report progress on a matter arising: someone present from the owner's
+    organisation, or the facilitator on their behalf. The commitment changes where it was
+    made, its history keeps the report, and this meeting's stream gets matter.updated."""
+    outcome = await run(service, hub, matters.report, service.log, code, token, ref,
+                        progress=body.progress, note=body.note)
+    return outcome.body
 
 
 @pages.get("/p/{pid}", response_class=HTMLResponse)

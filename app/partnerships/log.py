@@ -16,16 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import read_session, write_session
-from app.partnerships import register, rules
+from app.partnerships import entries, register, rules
 from app.partnerships.models import Partnership
 from app.partnerships.views import partnership_view
 from app.rooms.keys import hash_secret, matches, new_secret
 from app.rooms.log.command import Log
 from app.rooms.log.retention import delete_rooms
 from app.rooms.log.rooms import open_room
-from app.rooms.models import Card, Participant, ProgressUpdate, Reply, Room
+from app.rooms.models import Participant, Room
 from app.rooms.rules import Refusal, new_room_code, parse_room_code
-from app.rooms.views import JSON, card_view, iso, progress_update_view
+from app.rooms.views import JSON
 
 BACKBONE: tuple[str, ...] = ("backbone",)
 ANYONE: tuple[str, ...] = ("backbone", "member")
@@ -63,49 +63,12 @@ def read(log: Log, code: str, token: str | None) -> JSON:
 def read_register(log: Log, code: str, token: str | None, **filters: Any) -> JSON:
     """The register: every commitment of every meeting, oldest meeting first, each in the
     order it became one; the backbone's view or, with the member key, the room's."""
-    today = log.clock().date()
     with read_session(log.engine) as s:
         partnership = find(s, code)
         role = authorise(partnership, token, ANYONE)
-        meetings = {m.id: m for m in s.exec(select(Room).where(
-            Room.partnership_id == partnership.id).order_by(col(Room.series_number)))}
-        ids = list(meetings)
-        cards = s.exec(select(Card).where(col(Card.room_id).in_(ids),
-                                          col(Card.commitment_number).is_not(None))).all()
-        wanted = {c.id for c in cards} | {c.reply_to for c in cards if c.reply_to}
-        people = {p.id: p for p in s.exec(select(Participant).where(
-            col(Participant.room_id).in_(ids)))}
-        views_by_id = _card_views(s, wanted, people)
-        history: dict[int, list[JSON]] = {}
-        for update in s.exec(select(ProgressUpdate).where(col(ProgressUpdate.card_id).in_(
-                [c.id for c in cards])).order_by(col(ProgressUpdate.id))):
-            history.setdefault(update.card_id, []).append(
-                progress_update_view(update, people))
-    write = register.entry if role == "backbone" else register.members_entry
-    entries = []
-    for card in sorted(cards, key=lambda c: (meetings[c.room_id].series_number or 0,
-                                             c.commitment_number or 0)):
-        room = meetings[card.room_id]
-        raised = register.Raised(room.code, room.series_number or 0, room.title,
-                                 iso(room.created_at) or "")
-        view = views_by_id[card.id or 0]
-        made = write(partnership.ref_prefix, raised, card.commitment_number or 0, view,
-                     views_by_id.get(card.reply_to) if card.reply_to else None,
-                     history.get(card.id or 0, []), today)
-        if made is not None:
-            entries.append(made)
-    shown = [e for e in entries if register.matches(e, **filters)]
-    return {"role": role, "entries": shown, "counts": register.counts(entries)}
-
-
-def _card_views(s: Session, ids: set[int], people: dict[int, Participant]) -> dict[int, JSON]:
-    """Each of these cards' private views, with its replies, by id."""
-    replies: dict[int, list[Reply]] = {}
-    for reply in s.exec(select(Reply).where(col(Reply.card_id).in_(ids))
-                        .order_by(col(Reply.id))):
-        replies.setdefault(reply.card_id, []).append(reply)
-    return {card.id or 0: card_view(card, replies.get(card.id or 0, []), people)
-            for card in s.exec(select(Card).where(col(Card.id).in_(ids)))}
+        made = entries.of(s, partnership, members=role == "member", today=log.clock().date())
+    shown = [e for e in made if register.matches(e, **filters)]
+    return {"role": role, "entries": shown, "counts": register.counts(made)}
 
 
 def change(log: Log, code: str, token: str | None, **changes: Any) -> JSON:

@@ -24,6 +24,9 @@ from app.rooms.views import (
 
 STATUSES = ("open", "overdue", "done", "dropped")
 CLOSING = frozenset({"done", "dropped"})
+# Each report of progress: what, when, by whom; in which later meeting (under matters
+# arising) and whether the facilitator recorded it on someone's behalf.
+HISTORY_FIELDS = ("progress", "note", "at", "by", "in_meeting", "on_behalf")
 
 
 def reference(prefix: str, meeting_number: int, item: int) -> str:
@@ -74,7 +77,7 @@ def entry(prefix: str, meeting: Raised, item: int, card: JSON, answered: JSON | 
         "updated_at": commitment.get("updated_at"),
         "status": state,
         "closed_at": closing[-1]["at"] if closing and state in CLOSING else None,
-        "history": [{k: u[k] for k in ("progress", "note", "at", "by")} for u in history],
+        "history": [{k: u.get(k) for k in HISTORY_FIELDS} for u in history],
     }
 
 

@@ -125,6 +125,9 @@ class EntryUpdate(BaseModel):
     note: str
     at: str
     by: Author | None
+    in_meeting: int | None = Field(description="Reported under matters arising in this "
+                                   "later meeting; none: in its own.")
+    on_behalf: bool = Field(description="The facilitator recorded it for someone.")
 
 
 class RegisterEntry(BaseModel):
@@ -149,3 +152,8 @@ class RegisterOut(BaseModel):
     role: PartnershipRole
     entries: list[RegisterEntry]
     counts: dict[EntryStatus, int] = Field(description="Every entry by status, unfiltered.")
+
+
+class MattersOut(BaseModel):
+    matters: list[RegisterEntry] = Field(description="Open and overdue commitments of the "
+                                         "earlier meetings, oldest meeting first.")

@@ -10,9 +10,10 @@ import tomllib
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.rooms.vocab import Collects
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -39,7 +40,7 @@ class LibraryPrompt(BaseModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     text: str = Field(min_length=1, max_length=280)
-    collects: Literal["request", "ask", "offer", "any"]
+    collects: Collects
     duration_s: int = Field(gt=0)
     self_commit: bool = False
     steps: tuple[Step, ...] = Field(min_length=1)

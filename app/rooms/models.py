@@ -126,7 +126,9 @@ class Event(SQLModel, table=True):
     # Leaving rewrites only the events that name the person, found by these, not a scan
     # of the room's whole log (log/erasure.py).
     __table_args__ = (Index("ix_events_room_card", "room_id", "card_id"),
-                      Index("ix_events_room_participant", "room_id", "participant_id"))
+                      Index("ix_events_room_participant", "room_id", "participant_id"),
+                      # matter.updated in later meetings, about a card (log/erasure.py).
+                      Index("ix_events_card", "card_id"))
 
     room_id: int = Field(foreign_key="rooms.id", primary_key=True, ondelete="CASCADE")
     seq: int = Field(primary_key=True)
@@ -169,3 +171,7 @@ class ProgressUpdate(SQLModel, table=True):
     # Who reported it, and how the room knows them (as on the card: progress_updated_by_*).
     by_id: int | None = Field(default=None, foreign_key="participants.id", ondelete="CASCADE")
     by_shown: str = Field(default="named", max_length=12)
+    # Reported under matters arising in a later meeting (that room), and whether the
+    # facilitator recorded it on someone's behalf.
+    in_room_id: int | None = None
+    on_behalf: bool = False

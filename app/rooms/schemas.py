@@ -79,22 +79,6 @@ class PromptPush(In):
                                   "organisation only, or anonymously, to the room.")
 
 
-class StepIn(PromptPush):
-    """A run-sheet step: a library prompt (its text and timing unless given) or your own."""
-
-
-class StepChange(In):
-    text: PromptText | None = None
-    collects: Collects | None = None
-    duration_s: Annotated[int, Field(ge=1, le=24 * 3600)] | None = None
-    self_commit: bool | None = None
-    identity_choice: bool | None = None
-
-
-class StepOrder(In):
-    order: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(max_length=200)
-
-
 class RevealIn(In):
     card_id: Annotated[int, Field(ge=1, le=2**62)] | None = Field(
         None, description="The request whose answer to show; none: every held answer.")
@@ -283,29 +267,6 @@ class EventPage(BaseModel):
     more: bool = Field(description="Later events wait: ask again with after = the last seq.")
 
 
-class StepOut(BaseModel):
-    id: int
-    position: int
-    library_key: str | None
-    text: str
-    collects: Collects
-    duration_s: int | None
-    self_commit: bool
-    identity_choice: bool
-
-
-class StepState(StepOut):
-    state: Literal["planned", "current", "done"]
-    used_s: int = Field(description="Seconds this step's prompt has been open so far.")
-
-
-class RunSheetOut(BaseModel):
-    steps: list[StepState]
-    next: int | None = Field(description="The step Next will push.")
-    planned_s: int
-    used_s: int
-
-
 class ProgressUpdateOut(BaseModel):
     card_id: int
     progress: Progress
@@ -313,6 +274,7 @@ class ProgressUpdateOut(BaseModel):
     at: str
     by: Person | None
     by_shown: Identity = Field(description="How the room knows who reported it.")
+    on_behalf: bool
 
 
 class Mine(BaseModel):

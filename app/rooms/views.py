@@ -73,7 +73,8 @@ def progress_update_view(update: ProgressUpdate, people: Mapping[int, Participan
     """One report of progress as the organiser's log keeps it (the staff view)."""
     by = people.get(update.by_id) if update.by_id is not None else None
     return {"card_id": update.card_id, "progress": update.progress, "note": update.note,
-            "at": iso(update.at), "by": person(by), "by_shown": update.by_shown}
+            "at": iso(update.at), "by": person(by), "by_shown": update.by_shown,
+            "on_behalf": update.on_behalf}
 
 
 def timer_view(room: Room) -> JSON | None:

@@ -12,7 +12,8 @@ import orjson
 CardKind = Literal["request", "ask", "offer"]
 Answer = Literal["yes", "no", "try", "unclear"]
 Progress = Literal["not_started", "in_progress", "done", "dropped"]
-Collects = Literal["request", "ask", "offer", "any"]
+# "review": matters arising, the open commitments of a partnership's earlier meetings.
+Collects = Literal["request", "ask", "offer", "any", "review"]
 RoomState = Literal["open", "locked", "closed"]
 CardStatus = Literal["open", "yes", "no", "try", "unclear", "answered", "accepted", "withdrawn"]
 Identity = Literal["named", "organisation", "anonymous"]
@@ -32,7 +33,7 @@ STAFF: tuple[Role, ...] = ("facilitator", "organiser")
 EventType = Literal[
     "room.updated", "participant.joined", "participant.left", "prompt.opened",
     "prompt.closed", "timer.started", "timer.stopped", "card.created", "card.updated",
-    "runsheet.updated", "cards.renamed",
+    "runsheet.updated", "cards.renamed", "matter.updated",
 ]
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 # Meant for staff only: the public gets their seq, never their data, live or in a replay.

@@ -44,6 +44,7 @@ class Scan:
     meeting: Meeting
     secrets: Secrets
     series: Series  # the meeting is one of this partnership's
+    later: Meeting  # its next meeting, which opens with the first one's open commitments
 
     def url(self, path: str) -> str:
         return path.format(code=self.meeting.code, pid=self.series.id)
@@ -91,6 +92,13 @@ def workbook_text(content: bytes) -> str:
     return "\n".join(cells)
 
 
+async def later_matters(scan: Scan) -> list[str]:
+    """The next meeting's matters arising: the first meeting's commitments, publicly."""
+    response = await asyncio.to_thread(scan.http.get, scan.later.url("/matters"))
+    assert response.status_code == 200, response.text
+    return [response.text]
+
+
 async def stream_snapshot(scan: Scan) -> list[str]:
     async with open_stream(scan.server, scan.meeting.code) as stream:
         await stream.snapshot()
@@ -108,7 +116,8 @@ R = "/api/rooms/{code}"
 SURFACES: list[Surface] = [
     get(R), get(R + "/participants"), get(R + "/cards"), get(R + "/events?after=0"),
     get(R + "/me"), get(R + "/mine"), get(R + "/runsheet"), get(R + "/export.json"),
-    get(R + "/export.csv"), get(R + "/export.xlsx"), get(R + "/progress"), get("/api/prompts"),
+    get(R + "/export.csv"), get(R + "/export.xlsx"), get(R + "/progress"), get(R + "/matters"),
+    Surface("the next meeting's matters arising", later_matters), get("/api/prompts"),
     get("/healthz"),
     get("/readyz"), get("/openapi.json"), get("/docs"), get("/redoc"),
     # The pages.
@@ -264,7 +273,8 @@ async def test_no_public_surface_leaks_after_any_change_or_a_restart(
         series = await asyncio.to_thread(Series.start, http, "Leak scan partnership",
                                          ("Council", "NHS CCG"))
         meeting = await asyncio.to_thread(series.next_meeting, title="Leak scan")
-        scan = Scan(fresh_server, http, meeting, Secrets(), series)
+        later = await asyncio.to_thread(series.next_meeting, title="Leak scan, again")
+        scan = Scan(fresh_server, http, meeting, Secrets(), series, later)
         cast = await asyncio.to_thread(set_up, scan)
         await scan_everything(scan, "the room was set up")
         # A watcher keeps the room live in the server: replays come from its memory.

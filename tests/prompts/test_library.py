@@ -22,6 +22,7 @@ SPEC_STRUCTURES = {
     "offers": ("offer", False),
     "fifteen-percent": ("offer", True),
     "commitments": ("offer", True),
+    "matters-arising": ("review", False),  # SPEC §10
 }
 
 
@@ -91,6 +92,7 @@ def test_spec_structures_collect_what_the_spec_says(key: str, expected: tuple[st
 
 def test_library_is_in_meeting_order_with_commitments_last() -> None:
     assert [prompt.key for prompt in load_library()] == [
+        "matters-arising",  # a partnership's meetings open with it
         "do-differently",
         "winfy",
         "ask-for-help",

@@ -15,7 +15,7 @@ def test_the_vocabulary_names_what_the_spec_names() -> None:
     assert vocab.CARD_KINDS == ("request", "ask", "offer")
     assert vocab.ANSWERS == ("yes", "no", "try", "unclear")
     assert vocab.PROGRESS == ("not_started", "in_progress", "done", "dropped")
-    assert vocab.COLLECTS == ("request", "ask", "offer", "any")
+    assert vocab.COLLECTS == ("request", "ask", "offer", "any", "review")
 
 
 def test_the_spec_event_types_are_public_and_the_others_staff_only() -> None:

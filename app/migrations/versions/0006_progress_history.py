@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('by_id', sa.Integer(), nullable=True),
         sa.Column('by_shown', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column('in_room_id', sa.Integer(), nullable=True),
+        sa.Column('on_behalf', sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(['by_id'], ['participants.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['card_id'], ['cards.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['room_id'], ['rooms.id'], ondelete='CASCADE'),

@@ -9,6 +9,7 @@ from fastapi import Response
 from starlette.concurrency import run_in_threadpool
 
 from app.rooms import schemas as s
+from app.rooms import schemas_runsheet as plan
 from app.rooms.http.deps import (
     REFUSALS,
     Code,
@@ -23,25 +24,25 @@ from app.rooms.http.publish import run
 router = api_router()
 
 
-@router.get("/rooms/{code}/runsheet", response_model=s.RunSheetOut, responses=REFUSALS,
+@router.get("/rooms/{code}/runsheet", response_model=plan.RunSheetOut, responses=REFUSALS,
             tags=["run sheet"])
 async def run_sheet(code: Code, token: Credential, service: ServiceDep) -> Any:
     """The planned prompts in order, each with its state and the time it has used."""
     return await run_in_threadpool(service.run_sheet, code, token)
 
 
-@router.post("/rooms/{code}/runsheet", status_code=201, response_model=s.StepOut,
+@router.post("/rooms/{code}/runsheet", status_code=201, response_model=plan.StepOut,
              responses=REFUSALS, tags=["run sheet"])
-async def plan_step(code: Code, body: s.StepIn, token: Credential, service: ServiceDep,
+async def plan_step(code: Code, body: plan.StepIn, token: Credential, service: ServiceDep,
                     hub: HubDep) -> Any:
     """Add a step at the end: a library prompt by key, or your own text."""
     outcome = await run(service, hub, service.plan_step, code, token, **body.model_dump())
     return outcome.body
 
 
-@router.patch("/rooms/{code}/runsheet/{step_id}", response_model=s.StepOut,
+@router.patch("/rooms/{code}/runsheet/{step_id}", response_model=plan.StepOut,
               responses=REFUSALS, tags=["run sheet"])
-async def change_step(code: Code, step_id: StepId, body: s.StepChange, token: Credential,
+async def change_step(code: Code, step_id: StepId, body: plan.StepChange, token: Credential,
                       service: ServiceDep, hub: HubDep) -> Any:
     outcome = await run(service, hub, service.change_step, code, token, step_id,
                         **body.model_dump())
@@ -56,9 +57,9 @@ async def remove_step(code: Code, step_id: StepId, token: Credential, service: S
     return Response(status_code=204)
 
 
-@router.put("/rooms/{code}/runsheet/order", response_model=s.RunSheetOut, responses=REFUSALS,
+@router.put("/rooms/{code}/runsheet/order", response_model=plan.RunSheetOut, responses=REFUSALS,
             tags=["run sheet"])
-async def reorder_steps(code: Code, body: s.StepOrder, token: Credential,
+async def reorder_steps(code: Code, body: plan.StepOrder, token: Credential,
                         service: ServiceDep, hub: HubDep) -> Any:
     """Put the steps in this order (every step's id, each once)."""
     return (await run(service, hub, service.reorder_steps, code, token, body.order)).body

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from app.rooms import views
@@ -26,15 +26,20 @@ def erase_name(s: Session, room: Room, person: Participant, naming: list[Card]) 
     """Rewrite the stored events, so no replay or export carries the old name. Only the
     events that can name them are read, by index: those of the cards that name them
     (`naming`), and those about anyone who has left, this person included (their
-    participant.* and the staff-only cards.renamed, whose cards may name others). The
-    work grows with what names them and with who has left, not with the room's history."""
+    participant.* and the staff-only cards.renamed, whose cards may name others), and the
+    matter.updated of later meetings about those cards. The work grows with what names
+    them and with who has left, not with the room's history."""
     assert person.id is not None
     replacement = views.person(person)
     leavers = set(s.exec(select(Participant.id).where(
         Participant.room_id == room.id, col(Participant.withdrawn).is_(True))))
-    about = or_(col(Event.participant_id).in_(leavers | {person.id}),
-                col(Event.card_id).in_([c.id for c in naming]))
-    for event in s.exec(select(Event).where(Event.room_id == room.id, about)):
+    cards = [c.id for c in naming]
+    here = and_(col(Event.room_id) == room.id,
+                or_(col(Event.participant_id).in_(leavers | {person.id}),
+                    col(Event.card_id).in_(cards)))
+    # A partnership's later meetings report on these cards under matters arising.
+    later = and_(col(Event.card_id).in_(cards), col(Event.type) == "matter.updated")
+    for event in s.exec(select(Event).where(or_(here, later))):
         data = orjson.loads(event.data)
         if _replace_person(data, person.id, replacement):
             event.data = orjson.dumps(data).decode()

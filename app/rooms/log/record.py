@@ -79,6 +79,15 @@ def _runsheet(tx: Transaction, emit: Emit) -> Payload:
     return Payload({"runsheet": sheet_json(tx.session, tx.room, tx.now())["steps"]})
 
 
+def _matter(tx: Transaction, emit: Emit) -> Payload:
+    # A commitment of an earlier meeting, reported on in this one: the register's entry
+    # as the room may see it (the command made it), about that card and the reporter.
+    assert emit.data is not None and len(emit.subjects) == 1
+    reporter = emit.subject.id if isinstance(emit.subject, Participant) else None
+    return Payload({"matter": emit.data}, card_id=emit.subjects[0].id,
+                   participant_id=reporter)
+
+
 # Each event type, and how its payload is built from the command's state.
 PAYLOADS: dict[EventType, Callable[[Transaction, Emit], Payload]] = {
     "room.updated": _room,
@@ -92,6 +101,7 @@ PAYLOADS: dict[EventType, Callable[[Transaction, Emit], Payload]] = {
     "card.updated": _card,
     "runsheet.updated": _runsheet,
     "cards.renamed": _renamed,
+    "matter.updated": _matter,
 }
 
 

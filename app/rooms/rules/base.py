@@ -27,8 +27,10 @@ class Emit:
 
     type: EventType
     subject: Room | Participant | Prompt | Card | RunItem | None = None
-    # Several cards in one event (cards.renamed).
+    # Several cards in one event (cards.renamed; matter.updated: the one it is about).
     subjects: tuple[Card, ...] = ()
+    # A payload made by the command itself (matter.updated: the register's entry).
+    data: dict[str, object] | None = None
 
 
 def ensure_not_closed(room: Room) -> None:

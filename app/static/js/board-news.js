@@ -78,6 +78,7 @@ export class BoardNews {
       case "timer.started":
       case "timer.stopped":
       case "cards.renamed":  // reaches the board as the card.updated events it holds
+      case "matter.updated":  // the matters panel redraws from the store
         break;
       default:
         throw new Error(`unknown change: ${change.type}`);

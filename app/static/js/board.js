@@ -12,6 +12,7 @@ import { drawMap } from "./board-map.js";
 import { BoardNews, plural } from "./board-news.js";
 import { BoardTimer } from "./board-timer.js";
 import { setUpControls } from "./board-controls.js";
+import { BoardMatters } from "./board-matters.js";
 
 // Once this many cards are up, most people have joined: the join panel gets smaller.
 const COMPACT_AFTER_CARDS = 3;
@@ -29,6 +30,8 @@ const wall = new Wall($("wall"));
 const news = new BoardNews(store, wall);
 const timer = new BoardTimer(store);
 const controls = setUpControls(() => scheduleRender());
+const matters = new BoardMatters(`/api/rooms/${encodeURIComponent(code)}`, store,
+                                 () => scheduleRender());
 let shownCommitments = null;
 let deleted = false;         // the room was deleted: the board says so and stops
 let closingFrom = 0;         // closed: the first commitment item on the wall's page
@@ -76,7 +79,8 @@ function renderNow(room, commitments) {
     text = "This meeting has closed — thank you";
   } else if (prompt) {
     kicker = prompt.collects === "any" ? "Now" : { request: "Now — send a request", ask: "Now — ask the room",
-                                                  offer: "Now — offer help" }[prompt.collects] || "Now";
+                                                  offer: "Now — offer help",
+                                                  review: "Now — matters arising" }[prompt.collects] || "Now";
     text = prompt.text;
   } else {
     kicker = room.purpose ? "Our purpose" : "Welcome";
@@ -153,9 +157,16 @@ function render() {
   renderNow(room, commitments);
   renderTally(commitments, room.state === "closed");
   timer.render();  // before the wall: the timer ring takes room above it
-  const laid = renderWall(room, cards.length);
-  $("wall-empty").hidden = laid.count > 0;
-  renderClosingPage(laid);
+  if (matters.render()) {
+    // Matters arising take the wall's place, with all the room it can free above it.
+    renderJoin(room, cards.length, ROOM_STEPS);
+    $("prompt").dataset.fit = String(ROOM_STEPS - 1);
+    document.body.classList.add("band-short");
+  } else {
+    const laid = renderWall(room, cards.length);
+    $("wall-empty").hidden = laid.count > 0;
+    renderClosingPage(laid);
+  }
   drawMap($("map"), store, remPx() / 16);
   renderLegend();
   renderSpotlight();

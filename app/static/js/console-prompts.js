@@ -8,6 +8,7 @@ export const COLLECTS_LABEL = {
   ask: "Collects asks for help",
   offer: "Collects offers",
   any: "Collects any kind",
+  review: "Reviews earlier meetings' commitments",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -233,9 +234,21 @@ export function setUpPrompts(ctx) {
     library = result.data;
     ctx.library = library;
     status.hidden = true;
-    const actions = { push, plan: (...args) => ctx.plan(...args), buttons };
-    fill($("library"), library.map((entry) => libraryItem(entry, actions)));
+    fillLibrary();
     ctx.rerender();  // the run sheet names library steps by their titles
+  }
+
+  // Matters arising reviews a partnership's earlier meetings: a room of none has none, so
+  // the list is drawn again once the room is known to be (or not to be) a meeting.
+  const isSeries = () => Boolean(ctx.store.room && ctx.store.room.partnership);
+  let filledFor = null;
+  function fillLibrary() {
+    filledFor = isSeries();
+    const actions = { push, plan: (...args) => ctx.plan(...args), buttons };
+    fill($("library"), library.filter((entry) => filledFor || entry.collects !== "review")
+      .map((entry) => libraryItem(entry, actions)));
+    // The buttons of a list drawn before are gone from the page: forget them.
+    buttons.splice(0, buttons.length, ...buttons.filter((button) => button.isConnected));
   }
 
   /** Re-draw the current prompt only when it changes, and keep the keyboard's place in it. */
@@ -259,6 +272,7 @@ export function setUpPrompts(ctx) {
   function render() {
     renderCurrent();
     const current = ctx.store.prompt && ctx.store.prompt.library_key;
+    if (library.length && isSeries() !== filledFor) fillLibrary();
     for (const item of document.querySelectorAll(".lib-item")) {
       item.classList.toggle("is-current", item.dataset.key === current);
     }

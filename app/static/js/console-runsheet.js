@@ -266,6 +266,7 @@ class RunSheet {
       case "card.created":
       case "card.updated":
       case "cards.renamed":
+      case "matter.updated":
       case "participant.joined":
       case "participant.left":
       case "timer.started":

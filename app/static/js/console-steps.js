@@ -5,7 +5,8 @@
 import { h } from "./dom.js";
 
 const STATE_LABEL = { planned: "Planned", current: "On the board", done: "Done" };
-const COLLECTS_SHORT = { request: "Requests", ask: "Asks", offer: "Offers", any: "Any kind" };
+const COLLECTS_SHORT = { request: "Requests", ask: "Asks", offer: "Offers", any: "Any kind",
+                         review: "Matters arising" };
 
 /** Time used against plan: "32 of 45 min", "40 s of 15 min"; "12 min" with no plan. */
 export function timeAgainstPlan(used, planned) {

@@ -8,6 +8,7 @@ import { setUpPrompts } from "./console-prompts.js";
 import { setUpCards } from "./console-cards.js";
 import { setUpRoom } from "./console-room.js";
 import { setUpRunSheet } from "./console-runsheet.js";
+import { setUpMatters } from "./console-matters.js";
 import { showCreatedNote } from "./console-share.js";
 import { gateMessage, keep, keyFromAddressBar, keySlots, onKeyPasted, roleOf, stored } from "./keys.js";
 
@@ -141,7 +142,8 @@ class ConsolePage {
     this.ctx = consoleContext(this);
     const runSheet = setUpRunSheet(this.ctx);
     this.ctx.plan = runSheet.plan;
-    this.views = [setUpPrompts(this.ctx), runSheet, setUpCards(this.ctx), setUpRoom(this.ctx)];
+    this.views = [setUpPrompts(this.ctx), runSheet, setUpCards(this.ctx), setUpRoom(this.ctx),
+                  setUpMatters(this.ctx)];
     this.store.subscribe((change) => this.changed(change));
   }
 
@@ -195,6 +197,7 @@ class ConsolePage {
       case "card.created":
       case "card.updated":
       case "cards.renamed":  // reaches the console as the card.updated events it holds
+      case "matter.updated":  // the matters panel redraws from the store
         break;
       default:
         throw new Error(`unknown change: ${change.type}`);

@@ -130,6 +130,7 @@ export function createMine({ path, token, onChange, onGone }) {
         case "timer.stopped":
         case "runsheet.updated":
         case "cards.renamed":  // its cards come as card.updated changes
+        case "matter.updated":  // an earlier meeting's commitment, not this room's card
           return false;  // nothing /mine says depends on these
         default:
           throw new Error(`unknown change: ${change.type}`);

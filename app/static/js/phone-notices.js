@@ -65,6 +65,7 @@ export function notice(change, { me, own, roomState, store }) {
     case "timer.started":
     case "timer.stopped":
     case "cards.renamed":  // reaches the phone as the card.updated events it holds
+    case "matter.updated":  // the matters list says it, where it is shown
       return;  // nothing to say aloud
     default:
       throw new Error(`unknown change: ${change.type}`);

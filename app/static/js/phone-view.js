@@ -38,11 +38,11 @@ export function wireAskedJump() {
 /**
  * Draw the joined page.
  * @param {object} now {store, me, roomState, connection, refused, ready}: the page's state
- * @param {object} parts {promptView, mine, composer, lists, outbox, keepLink}
+ * @param {object} parts {promptView, mine, composer, lists, outbox, keepLink, matters}
  * @returns my side of the room as drawn (phone-mine.js view())
  */
 export function renderJoined({ store, me, roomState, connection, refused, ready },
-                             { promptView, mine, composer, lists, outbox, keepLink }) {
+                             { promptView, mine, composer, lists, outbox, keepLink, matters }) {
   const person = store.participants.get(me.id) || me;
   $("me").replaceChildren(h("span", { class: "ph-me-label", text: "You are " }),
     h("strong", { text: person.name }), orgChip(person.organisation) || "");
@@ -56,7 +56,8 @@ export function renderJoined({ store, me, roomState, connection, refused, ready 
     $("room-notice").replaceChildren(h("strong", { text: words[0] }), h("span", { text: words[1] }));
   }
   const own = mine.view(store, me);
-  $("composer").hidden = !open;
+  // Under matters arising there is nothing to post: people report on the list instead.
+  $("composer").hidden = !open || Boolean(store.prompt && store.prompt.collects === "review");
   composer.update(store, me, own.authored);
   $("offline-note").hidden = connection !== "offline";
   // Others' asks, to offer help on: wherever an offer in reply makes sense, and only
@@ -69,6 +70,7 @@ export function renderJoined({ store, me, roomState, connection, refused, ready 
     ready, room: store, asks,
   });
   keepLink.show(commitments > 0);
+  matters.render(store, me, me.token);
   const jump = $("asked-jump");
   jump.hidden = unanswered === 0 || roomState === "closed";
   jump.textContent = unanswered === 1

@@ -18,6 +18,7 @@ import { createPromptView } from "./phone-prompt.js";
 import { followColourScheme, renderJoined, showConnection, showRoomDeleted, wireAskedJump }
   from "./phone-view.js";
 import { JoinView, checkLink, wireJoinForm } from "./phone-join.js";
+import { MattersView } from "./phone-matters.js";
 
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +29,7 @@ followColourScheme();
 
 const store = new RoomStore();
 const device = new Device(code);
+const matters = new MattersView(base, store, () => scheduleRender());
 let me = device.load();
 let connection = "connecting";
 let roomState = document.body.dataset.state;
@@ -260,7 +262,7 @@ function render() {
   $("me").hidden = !me;
   if (me) {
     own = renderJoined({ store, me, roomState, connection, refused, ready: snapshotSeen && mineLoaded },
-                       { promptView, mine, composer, lists, outbox, keepLink });
+                       { promptView, mine, composer, lists, outbox, keepLink, matters });
   }
   else if (!left) joinView.render({ roomState, signingIn, linkProblem, store });
 }

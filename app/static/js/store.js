@@ -22,6 +22,9 @@ export class RoomStore {
     this.seq = 0;
     this.eventAt = null;            // the server's time (ISO) of the last event applied
     this.runsheet = null;
+    // A partnership's meeting: the open commitments of its earlier meetings, by ref.
+    // Pages that show them load them (GET /matters); matter.updated keeps them current.
+    this.matters = new Map();
     this.listeners = new Set();
   }
 
@@ -102,6 +105,9 @@ export class RoomStore {
       case "card.updated":
         this.applyCard(data.card, frame.event);
         return;
+      case "matter.updated":
+        this.matters.set(data.matter.ref, data.matter);
+        break;
       default:
         throw new Error(`vocab.js has an event type the store does not handle: ${frame.event}`);
     }
@@ -115,6 +121,17 @@ export class RoomStore {
     if (gone) this.cards.delete(card.id);
     else this.cards.set(card.id, card);
     this.emit({ type: event, card: gone ? null : card, id: card.id, before });
+  }
+
+  /** The matters arising as GET /matters gives them, oldest meeting first (the caller
+   * draws them: no change is emitted, so no page's switch meets a type it does not know). */
+  loadMatters(list) {
+    this.matters = new Map(list.map((m) => [m.ref, m]));
+  }
+
+  /** Matters still open (a report of done or dropped closes one). */
+  openMatters() {
+    return [...this.matters.values()].filter((m) => m.status === "open" || m.status === "overdue");
   }
 
   /** Cards still on the board: not withdrawn (hidden ones only reach private views). */

@@ -1,0 +1,66 @@
+"""Reading the register's entries inside a session: the commitments of a partnership's
+meetings (all of them, or those before a meeting), with their cards' views, the cards
+they answer and every report of progress, made into entries by register.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.partnerships import register
+from app.partnerships.models import Partnership
+from app.rooms.models import Card, Participant, ProgressUpdate, Reply, Room
+from app.rooms.views import JSON, card_view, iso, progress_update_view
+
+
+def meetings_of(s: Session, partnership: Partnership) -> dict[int, Room]:
+    """The partnership's meetings by room id, in series order."""
+    return {m.id or 0: m for m in s.exec(select(Room).where(
+        Room.partnership_id == partnership.id).order_by(col(Room.series_number)))}
+
+
+def of(s: Session, partnership: Partnership, *, members: bool, today: date,
+       before: int | None = None, card_id: int | None = None) -> list[JSON]:
+    """The register's entries, oldest meeting first, each meeting's in the order they
+    became commitments: as the secretariat reads them, or (`members`) as the rooms saw
+    them. `before`: only meetings numbered below it; `card_id`: only that card's."""
+    meetings = meetings_of(s, partnership)
+    ids = [i for i, m in meetings.items() if before is None or (m.series_number or 0) < before]
+    query = select(Card).where(col(Card.room_id).in_(ids),
+                               col(Card.commitment_number).is_not(None))
+    cards = s.exec(query if card_id is None else query.where(Card.id == card_id)).all()
+    wanted = {c.id or 0 for c in cards} | {c.reply_to for c in cards if c.reply_to}
+    people = {p.id or 0: p for p in s.exec(select(Participant).where(
+        col(Participant.room_id).in_(list(meetings))))}
+    views = _card_views(s, wanted, people)
+    number = {i: m.series_number for i, m in meetings.items()}
+    history: dict[int, list[JSON]] = {}
+    for update in s.exec(select(ProgressUpdate).where(col(ProgressUpdate.card_id).in_(
+            [c.id for c in cards])).order_by(col(ProgressUpdate.id))):
+        history.setdefault(update.card_id, []).append(
+            {**progress_update_view(update, people),
+             "in_meeting": number.get(update.in_room_id or 0)})
+    write = register.members_entry if members else register.entry
+    made = []
+    for card in sorted(cards, key=lambda c: (meetings[c.room_id].series_number or 0,
+                                             c.commitment_number or 0)):
+        room = meetings[card.room_id]
+        raised = register.Raised(room.code, room.series_number or 0, room.title,
+                                 iso(room.created_at) or "")
+        entry = write(partnership.ref_prefix, raised, card.commitment_number or 0,
+                      views[card.id or 0], views.get(card.reply_to) if card.reply_to else None,
+                      history.get(card.id or 0, []), today)
+        if entry is not None:
+            made.append(entry)
+    return made
+
+
+def _card_views(s: Session, ids: set[int], people: dict[int, Participant]) -> dict[int, JSON]:
+    """Each of these cards' private views, with its replies, by id."""
+    replies: dict[int, list[Reply]] = {}
+    for reply in s.exec(select(Reply).where(col(Reply.card_id).in_(ids))
+                        .order_by(col(Reply.id))):
+        replies.setdefault(reply.card_id, []).append(reply)
+    return {card.id or 0: card_view(card, replies.get(card.id or 0, []), people)
+            for card in s.exec(select(Card).where(col(Card.id).in_(ids)))}
