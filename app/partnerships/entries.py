@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.partnerships import register
 from app.partnerships.models import Partnership
 from app.rooms.models import Card, Participant, ProgressUpdate, Reply, Room
-from app.rooms.views import JSON, card_view, iso, progress_update_view
+from app.rooms.views import JSON, card_view, iso, organisation_key, progress_update_view
 
 
 def meetings_of(s: Session, partnership: Partnership) -> dict[int, Room]:
@@ -54,6 +54,32 @@ def of(s: Session, partnership: Partnership, *, members: bool, today: date,
         if entry is not None:
             made.append(entry)
     return made
+
+
+def who_asked_whom(s: Session, room_ids: list[int]) -> list[JSON]:
+    """Requests between organisations across the meetings, most first: as the rooms saw
+    them (not hidden, not withdrawn; an author anonymous to the room counts for none)."""
+    people = {p.id: p for p in s.exec(select(Participant).where(
+        col(Participant.room_id).in_(room_ids)))}
+    requests = s.exec(select(Card).where(col(Card.room_id).in_(room_ids), Card.kind == "request",
+                                         col(Card.hidden).is_(False), Card.status != "withdrawn",
+                                         Card.identity != "anonymous"))
+    spelling: dict[str, str] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for card in requests:
+        author = people.get(card.author_id)
+        target = people.get(card.to_participant_id) if card.to_participant_id else None
+        to = card.to_organisation or (target.organisation if target else "")
+        if author is None or not author.organisation or not to:
+            continue
+        ends = []
+        for name in (author.organisation, to):
+            key = organisation_key(name)
+            ends.append(spelling.setdefault(key, name))
+        if organisation_key(ends[0]) != organisation_key(ends[1]):
+            pairs[(ends[0], ends[1])] = pairs.get((ends[0], ends[1]), 0) + 1
+    ranked = sorted(pairs.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [{"from": a, "to": b, "requests": n} for (a, b), n in ranked]
 
 
 def _card_views(s: Session, ids: set[int], people: dict[int, Participant]) -> dict[int, JSON]:

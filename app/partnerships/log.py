@@ -162,7 +162,8 @@ def _view(s: Session, partnership: Partnership, role: str) -> JSON:
                          .where(col(Participant.room_id).in_([m.id for m in meetings]),
                                 col(Participant.withdrawn).is_(False))
                          .group_by(col(Participant.room_id))).all())
-    return partnership_view(partnership, role, meetings, counts)
+    return {**partnership_view(partnership, role, meetings, counts),
+            "asked": entries.who_asked_whom(s, [m.id or 0 for m in meetings])}
 
 
 def _delete(s: Session, partnership: Partnership) -> list[str]:

@@ -85,6 +85,14 @@ class MeetingOut(BaseModel):
     participant_count: int
 
 
+class Asked(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    requests: int
+
+    model_config = {"populate_by_name": True}
+
+
 class PartnershipOut(BaseModel):
     id: str
     title: str
@@ -96,6 +104,9 @@ class PartnershipOut(BaseModel):
     role: PartnershipRole = Field(description="Who the key in the request is: the "
                                   "secretariat (backbone) or a member.")
     meetings: list[MeetingOut]
+    asked: list[Asked] = Field(default_factory=list, description="Who asked whom across the "
+                               "series: requests between organisations, most first, as the "
+                               "rooms saw them.")
 
 
 class PartnershipCreated(PartnershipOut):

@@ -178,6 +178,8 @@ def test_the_register_on_the_partnership_page_filters_charts_and_downloads(
     expect(charts).to_have_count(2)
     expect(charts.first.locator("svg")).to_have_attribute(
         "aria-label", "Kept rate by meeting (share done): Meeting 1 50%, Meeting 2 0%")
+    expect(page.locator("#asked li")).to_have_count(3)  # who asked whom, across both
+    expect(page.locator("#asked li").first).to_contain_text("1 request")
     screenshot(page, "partnership-register-laptop", full_page=True)
     assert_accessible(page, "the partnership page with its register")
 
@@ -203,4 +205,43 @@ def test_the_register_on_the_partnership_page_filters_charts_and_downloads(
     wall.goto(f"{http.base_url}/p/{series.id}#key={series.member_key}")
     expect(wall.locator("#register-list li")).to_have_count(3)
     screenshot(wall, "partnership-register-projector")
+    assert not page_errors.errors, page_errors.errors
+
+
+def test_a_phone_from_an_earlier_meeting_finds_its_own_commitments_first(
+        contexts: Contexts, page_errors: PageErrors, http: httpx.Client,
+        server: Server) -> None:
+    series = Series.start(http, "Harbour Health Network", ("County Council", "NHS Trust"))
+    first = series.next_meeting()
+    device = contexts(PHONE)  # one phone, at both meetings
+    phone = page_errors.watch(device.new_page())
+    phone.goto(f"{server.url}/r/{first.code}")
+    phone.get_by_label("Name", exact=True).fill("Alex Moss")
+    phone.get_by_label("Organisation", exact=True).fill("County Council")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.locator("#me")).to_contain_text("Alex Moss")
+    people = {p["name"]: p for p in http.get(first.url("/participants")).json()}
+    kim = first.join("Kim Lee", "NHS Trust")
+    jo = first.join("Jo Reed", "County Council")
+    for asked_id, asked_token in ((jo.id, jo.auth), (people["Alex Moss"]["id"], None)):
+        card = first.card(kim, "request", f"Request to {asked_id}", to_participant_id=asked_id)
+        if asked_token is not None:
+            assert http.post(first.url(f"/cards/{card['id']}/reply"), json={"answer": "yes"},
+                             headers=asked_token).status_code == 200
+        else:
+            alex_card = card
+    # Alex answers on the phone: the second commitment is theirs.
+    phone.get_by_role("button", name="Yes, I will").first.click()
+    expect(phone.locator("#commitments")).to_contain_text(alex_card["text"])
+
+    second = series.next_meeting()
+    second.push(library_key="matters-arising")
+    phone.goto(f"{server.url}/r/{second.code}")
+    phone.get_by_label("Name", exact=True).fill("Alex Moss")
+    phone.get_by_label("Organisation", exact=True).fill("County Council")
+    phone.get_by_role("button", name="Join").click()
+    mine = phone.locator("#matters-mine article")
+    expect(mine).to_have_count(2)
+    expect(mine.first).to_contain_text("HHN-1-02 · from meeting 1 · yours")
+    expect(mine.nth(1)).to_contain_text("HHN-1-01")
     assert not page_errors.errors, page_errors.errors

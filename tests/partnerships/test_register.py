@@ -183,3 +183,19 @@ def test_the_register_downloads_as_csv_xlsx_and_json(http: httpx.Client) -> None
     assert [e["ref"] for e in as_json.json()["entries"]] == ["EPB-1-02", "EPB-2-01"]
     for path in ("/register.csv", "/register.xlsx", "/register.json"):
         assert http.get(series.url(path)).status_code == 401
+
+
+def test_who_asked_whom_across_the_series(http: httpx.Client) -> None:
+    series = Series.start(http, "Harbour", ("County Council", "NHS Trust"))
+    for _ in range(2):
+        meeting = series.next_meeting()
+        sam, alex = meeting.join("Sam", "NHS Trust"), meeting.join("Alex", "county council")
+        meeting.card(sam, "request", "To a person", to_participant_id=alex.id)
+        meeting.card(sam, "request", "To an organisation", to_organisation="County Council")
+        hidden = meeting.card(alex, "request", "Hidden", to_participant_id=sam.id)
+        assert http.patch(meeting.url(f"/cards/{hidden['id']}"), json={"hidden": True},
+                          headers=series.backbone).status_code == 200
+    meeting.push(text="Anyone?", collects="any", identity_choice=True)
+    meeting.card(alex, "request", "Anonymous", to_participant_id=sam.id, identity="anonymous")
+    asked = http.get(series.url(), headers=series.member).json()["asked"]
+    assert asked == [{"from": "NHS Trust", "to": "County Council", "requests": 4}]

@@ -54,6 +54,12 @@ function show(partnership, key) {
   fill(document.getElementById("meetings"),
        meetings.map((m) => meetingItem(m, partnership, key)));
   document.getElementById("no-meetings").hidden = meetings.length > 0;
+  fill(document.getElementById("asked"), partnership.asked.map((pair) =>
+    h("li", {}, orgChip(pair.from), h("span", { class: "p-arrow", text: " → ",
+                                                attrs: { "aria-label": "asked" } }),
+      orgChip(pair.to), h("span", { class: "p-meta",
+                                    text: ` · ${pair.requests} request${pair.requests === 1 ? "" : "s"}` }))));
+  document.getElementById("asked-none").hidden = partnership.asked.length > 0;
   const next = document.getElementById("open-next");
   next.hidden = partnership.role !== "backbone";
   next.textContent = `Open meeting ${partnership.meetings.length + 1}`;

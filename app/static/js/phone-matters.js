@@ -4,9 +4,16 @@
 
 import { api, fill, h, organisationKey, orgChip, PROGRESS_LABEL } from "./dom.js";
 import { MattersLoader, isReview } from "./matters.js";
+import { Device } from "./phone-me.js";
 
 const REPORTS = [["in_progress", "In progress"], ["done", "Done"], ["dropped", "Dropped"]];
 const $ = (id) => document.getElementById(id);
+
+/** This phone was in the meeting the matter was raised in, as its owner. */
+function mineFromBefore(matter) {
+  const then = new Device(matter.meeting.code).load();
+  return Boolean(then && matter.owner && matter.owner.id === then.id);
+}
 
 function ownedBy(matter, me) {
   const org = organisationKey((matter.owner && matter.owner.organisation) || "");
@@ -34,10 +41,11 @@ function reportForm(matter, send) {
   button, status);
 }
 
-function matterItem(matter, mine, send) {
+function matterItem(matter, { mine, yours, canReport }, send) {
   const owner = matter.owner;
   return h("article", { class: `card ph-matter${mine ? " ph-matter-mine" : ""}` },
-    h("p", { class: "ph-matter-ref", text: `${matter.ref} · from meeting ${matter.meeting.number}` }),
+    h("p", { class: "ph-matter-ref", text: `${matter.ref} · from meeting ${matter.meeting.number}`
+                                             + `${yours ? " · yours" : ""}` }),
     h("p", { class: "ph-matter-what", text: matter.what }),
     h("p", { class: "ph-matter-who" },
       owner && owner.name ? `${owner.name} ` : (owner ? "" : "Anonymous "),
@@ -45,7 +53,7 @@ function matterItem(matter, mine, send) {
     h("p", { class: "ph-matter-progress",
              text: `${PROGRESS_LABEL[matter.progress] || matter.progress}`
                + `${matter.note ? `: “${matter.note}”` : ""}` }),
-    mine ? reportForm(matter, send) : "");
+    canReport ? reportForm(matter, send) : "");
 }
 
 export class MattersView {
@@ -63,14 +71,18 @@ export class MattersView {
     if (!shown) return;
     this.loader.refresh();
     const open = store.openMatters();
-    const mine = open.filter((m) => ownedBy(m, me));
-    const others = open.filter((m) => !ownedBy(m, me));
+    // My own commitments from the meetings this phone was in first, then my organisation's.
+    const own = open.filter(mineFromBefore);
+    const mine = [...own, ...open.filter((m) => ownedBy(m, me) && !own.includes(m))];
+    const others = open.filter((m) => !mine.includes(m));
     $("matters-empty").hidden = open.length > 0;
     $("matters-mine-heading").hidden = !mine.length;
     const send = (matter, progress, note, parts) => this.send(matter, progress, note, token, parts);
-    fill($("matters-mine"), mine.map((m) => matterItem(m, true, send)));
+    const item = (m) => matterItem(m, { mine: mine.includes(m), yours: own.includes(m),
+                                        canReport: ownedBy(m, me) }, send);
+    fill($("matters-mine"), mine.map(item));
     $("matters-others-heading").hidden = !others.length;
-    fill($("matters-others"), others.map((m) => matterItem(m, false, send)));
+    fill($("matters-others"), others.map(item));
   }
 
   async send(matter, progress, note, token, { button, status }) {
