@@ -727,11 +727,12 @@ def test_answers_carry_the_fields_the_spec_promises(http: httpx.Client) -> None:
 # --- the library and the links ---------------------------------------------------------
 
 
-def test_the_prompt_library_lists_the_six_structures(http: httpx.Client) -> None:
+def test_the_prompt_library_lists_the_spec_structures(http: httpx.Client) -> None:
+    """The appendix's six, and Part II's matters arising (SPEC §10)."""
     library = ok(http.get("/api/prompts"))
     assert isinstance(library, list)
     by_key = {entry["key"]: entry for entry in library}
-    assert len(library) == len(by_key) == 6
+    assert len(library) == len(by_key) == 7
     assert {key: (e["collects"], e["self_commit"]) for key, e in by_key.items()} == {
         "winfy": ("request", False),
         "do-differently": ("request", False),
@@ -739,6 +740,7 @@ def test_the_prompt_library_lists_the_six_structures(http: httpx.Client) -> None
         "offers": ("offer", False),
         "fifteen-percent": ("offer", True),
         "commitments": ("offer", True),
+        "matters-arising": ("review", False),
     }
     for entry in library:
         assert {"key", "title", "text", "collects", "duration_s", "guidance"} <= set(entry)
