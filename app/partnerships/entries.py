@@ -29,11 +29,10 @@ def of(s: Session, partnership: Partnership, *, members: bool, today: date,
     ids = [i for i, m in meetings.items() if before is None or (m.series_number or 0) < before]
     query = select(Card).where(col(Card.room_id).in_(ids),
                                col(Card.commitment_number).is_not(None))
-    cards = s.exec(query if card_id is None else query.where(Card.id == card_id)).all()
-    wanted = {c.id or 0 for c in cards} | {c.reply_to for c in cards if c.reply_to}
+    cards = list(s.exec(query if card_id is None else query.where(Card.id == card_id)))
     people = {p.id or 0: p for p in s.exec(select(Participant).where(
         col(Participant.room_id).in_(list(meetings))))}
-    views = _card_views(s, wanted, people)
+    views = _card_views(s, cards, people)
     number = {i: m.series_number for i, m in meetings.items()}
     history: dict[int, list[JSON]] = {}
     for update in s.exec(select(ProgressUpdate).where(col(ProgressUpdate.card_id).in_(
@@ -82,11 +81,16 @@ def who_asked_whom(s: Session, room_ids: list[int]) -> list[JSON]:
     return [{"from": a, "to": b, "requests": n} for (a, b), n in ranked]
 
 
-def _card_views(s: Session, ids: set[int], people: dict[int, Participant]) -> dict[int, JSON]:
-    """Each of these cards' private views, with its replies, by id."""
+def _card_views(s: Session, cards: list[Card], people: dict[int, Participant]) -> dict[int, JSON]:
+    """The private views of these cards and of the cards they answer, with their replies,
+    by id: each card read once."""
+    by_id = {card.id or 0: card for card in cards}
+    answered = {c.reply_to for c in cards if c.reply_to and c.reply_to not in by_id}
+    if answered:
+        by_id.update((c.id or 0, c) for c in s.exec(select(Card).where(col(Card.id).in_(answered))))
     replies: dict[int, list[Reply]] = {}
-    for reply in s.exec(select(Reply).where(col(Reply.card_id).in_(ids))
-                        .order_by(col(Reply.id))):
-        replies.setdefault(reply.card_id, []).append(reply)
-    return {card.id or 0: card_view(card, replies.get(card.id or 0, []), people)
-            for card in s.exec(select(Card).where(col(Card.id).in_(ids)))}
+    query = select(Reply).join(Card).where(col(Card.room_id).in_({c.room_id for c in cards}))
+    for reply in s.exec(query.order_by(col(Reply.id))):
+        if reply.card_id in by_id:
+            replies.setdefault(reply.card_id, []).append(reply)
+    return {i: card_view(card, replies.get(i, []), people) for i, card in by_id.items()}
