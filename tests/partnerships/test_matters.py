@@ -7,7 +7,7 @@ streams say so."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -36,25 +36,29 @@ def commit(meeting: Meeting, asker: Person, asked: Person, text: str) -> int:
     return int(card["id"])
 
 
-PEOPLE: dict[str, Person] = {}  # the first meeting's, by name, from the last two_meetings
+class TwoMeetings(NamedTuple):
+    series: Series
+    first: Meeting
+    second: Meeting
+    cards: dict[str, int]  # the first meeting's open commitments, by a word for each
+    people: dict[str, Person]  # the first meeting's, by first name
 
 
-def two_meetings(http: httpx.Client) -> tuple[Series, Meeting, Meeting, dict[str, int]]:
+def two_meetings(http: httpx.Client) -> TwoMeetings:
     series = Series.start(http, "East Partnership Board", ("County Council", "Jobcentre"))
     first = series.next_meeting()
     sam, alex = first.join("Sam Carter", "Jobcentre"), first.join("Alex Moss",
                                                                    "County Council")
-    PEOPLE.update({"sam": sam, "alex": alex})
     cards = {"vacancies": commit(first, sam, alex, "Share the vacancy list"),
              "course": commit(first, alex, sam, "Two places on the course")}
     done = commit(first, sam, alex, "Book the hall")
     assert first.act(alex, done, "progress", progress="done").status_code == 200
-    return series, first, series.next_meeting(), cards
+    return TwoMeetings(series, first, series.next_meeting(), cards, {"sam": sam, "alex": alex})
 
 
 def test_a_meeting_opens_with_the_earlier_meetings_open_commitments(
         http: httpx.Client) -> None:
-    series, first, second, _cards = two_meetings(http)
+    series, first, second, _cards, _people = two_meetings(http)
     open_now = matters(second)
     assert [(m["ref"], m["what"], m["owner"]["name"]) for m in open_now] == [
         ("EPB-1-01", "Share the vacancy list", "Alex Moss"),
@@ -68,7 +72,7 @@ def test_a_meeting_opens_with_the_earlier_meetings_open_commitments(
 async def test_the_owners_organisation_reports_and_both_streams_say_so(
         server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=10) as http:
-        series, first, second, cards = await asyncio.to_thread(two_meetings, http)
+        series, first, second, cards, _people = await asyncio.to_thread(two_meetings, http)
         maria = await asyncio.to_thread(second.join, "Maria Lopez", "county council")
         async with open_stream(server, second.code) as here, \
                 open_stream(server, first.code) as there:
@@ -103,7 +107,7 @@ async def test_the_owners_organisation_reports_and_both_streams_say_so(
 
 
 def test_the_facilitator_records_it_on_someones_behalf(http: httpx.Client) -> None:
-    series, _first, second, _cards = two_meetings(http)
+    series, _first, second, _cards, _people = two_meetings(http)
     response = report(second, "EPB-1-02", None, "in_progress", "Said aloud: one place left")
     assert response.status_code == 200, response.text
     entry = response.json()
@@ -122,13 +126,13 @@ def test_the_facilitator_records_it_on_someones_behalf(http: httpx.Client) -> No
 ])
 def test_what_a_bad_reference_gets(http: httpx.Client, ref: str, status: int,
                                    code: str) -> None:
-    _series, _first, second, _cards = two_meetings(http)
+    _series, _first, second, _cards, _people = two_meetings(http)
     response = report(second, ref, None, "done")
     assert (response.status_code, response.json()["code"]) == (status, code), response.text
 
 
 def test_who_may_report(http: httpx.Client) -> None:
-    series, _first, second, _cards = two_meetings(http)
+    series, _first, second, _cards, _people = two_meetings(http)
     kim = second.join("Kim Lee", "Fire Service")
     nobody = second.join("Pat Nobody")
     for who, status, code in ((kim, 403, "not_your_matter"), (nobody, 403, "not_your_matter")):
@@ -150,12 +154,12 @@ def test_who_may_report(http: httpx.Client) -> None:
 async def test_a_name_withdrawn_leaves_the_later_meetings_streams_too(
         server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=10) as http:
-        _series, first, second, _cards = await asyncio.to_thread(two_meetings, http)
+        _series, first, second, _cards, people = await asyncio.to_thread(two_meetings, http)
         maria = await asyncio.to_thread(second.join, "Maria Lopez", "County Council")
         assert (await asyncio.to_thread(report, second, "EPB-1-01", maria, "in_progress")
                 ).status_code == 200
         left = await asyncio.to_thread(http.post, first.url("/participants/me/withdraw"),
-                                       headers=PEOPLE["alex"].auth)
+                                       headers=people["alex"].auth)
         assert left.status_code == 200, left.text
         # The reporter leaves the second meeting.
         assert (await asyncio.to_thread(http.post, second.url("/participants/me/withdraw"),
