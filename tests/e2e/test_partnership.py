@@ -58,6 +58,20 @@ def test_the_secretariat_starts_a_partnership_and_opens_its_first_meeting(
     expect(page.locator("#member-link")).to_have_text(links["member"])
     assert_accessible(page, "the partnership page, empty")
 
+    # The secretariat adds a member; a duplicate spelling is refused, saying why.
+    page.get_by_role("button", name="Change the members").click()
+    members = page.get_by_label("Member organisations (one per line)")
+    members.fill(members.input_value() + "\nhousing trust\nCounty  council")
+    page.get_by_role("button", name="Save the members").click()
+    expect(page.locator("#members-error")).to_contain_text("name the same organisation")
+    members.fill(members.input_value().replace("\nCounty  council", ""))
+    page.get_by_role("button", name="Save the members").click()
+    expect(page.locator("#p-members li")).to_have_count(4)
+    expect(page.get_by_role("button", name="Change the members")).to_be_focused()
+    assert http.get(f"/api/partnerships/{pid}", headers={
+        "Authorization": f"Bearer {links['member'].split('#key=')[1]}"}).json()[
+        "members"][-1] == "housing trust"
+
     page.get_by_role("button", name="Open meeting 1").click()
     page.wait_for_url(re.compile(r"/r/[2-9A-HJKMNP-Z]{6}/facilitate$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -87,6 +101,7 @@ def test_a_member_reads_the_partnership_on_a_phone_and_cannot_run_it(
     expect(items.first).to_contain_text("Winter planning")  # the latest first
     expect(page.get_by_role("button", name=re.compile("Open meeting"))).to_be_hidden()
     expect(page.get_by_role("link", name="Console")).to_have_count(0)
+    expect(page.get_by_role("button", name="Change the members")).to_be_hidden()
     screenshot(page, "partnership-page-phone", full_page=True)
     assert_accessible(page, "the partnership page, a member on a phone")
     assert not page_errors.errors, page_errors.errors

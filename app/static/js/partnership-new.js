@@ -3,14 +3,10 @@
 import { api } from "./dom.js";
 import { keep } from "./keys.js";
 import { partnershipSlots } from "./partnership-keys.js";
+import { membersFrom } from "./partnership-members.js";
 
 const FIELD_LABEL = { title: "Name", mission: "Mission", members: "Members",
                       timezone: "Time zone", ref_prefix: "Reference prefix" };
-
-/** Members as typed, one per line; blank lines are not members. */
-export function membersFrom(text) {
-  return text.split("\n").map((line) => line.trim()).filter(Boolean);
-}
 
 function refusal(result) {
   if (result.offline) return "You seem to be offline. Check the connection and try again.";

@@ -5,6 +5,7 @@ import { api, fill, h, orgChip } from "./dom.js";
 import { keep, keyFrom, keyFromAddressBar, stored } from "./keys.js";
 import { partnershipSlots } from "./partnership-keys.js";
 import { Register } from "./partnership-register.js";
+import { setUpMembers } from "./partnership-members.js";
 
 const id = document.body.dataset.partnership;
 const slots = partnershipSlots(id);
@@ -69,6 +70,7 @@ function show(partnership, key) {
     `${location.origin}/p/${partnership.id}#key=${memberKey}`;
   document.getElementById("gate").hidden = true;
   document.getElementById("partnership").hidden = false;
+  membersForm.shown(partnership);
 }
 
 function gate(message) {
@@ -137,6 +139,7 @@ function setUpGate(use) {
 
 let current = keyFromAddressBar() || stored(slots.backbone) || stored(slots.member);
 const registerView = new Register(id, () => current);
+const membersForm = setUpMembers(id, () => current, (partnership) => show(partnership, current));
 setUpOpenNext(() => current);
 document.getElementById("print").addEventListener("click", () => window.print());
 setUpGate((key) => {
