@@ -165,3 +165,33 @@ async def test_one_address_may_hold_only_so_many_live_streams(tmp_path: Path) ->
                 pytest.fail("a closed stream was never counted out")
     finally:
         running.stop()
+
+
+def test_partnerships_are_limited_like_rooms_and_with_them(limited: httpx.Client) -> None:
+    """Starting a partnership counts in the rooms' bucket (SPEC §10)."""
+    for n in range(9):
+        assert limited.post("/api/rooms", json={"title": f"room {n}"}).status_code == 201
+    started = limited.post("/api/partnerships", json={"title": "Tenth, a partnership"})
+    assert started.status_code == 201, started.text
+    _assert_limited(limited.post("/api/partnerships", json={"title": "Eleventh"}))
+    _assert_limited(limited.post("/api/rooms", json={"title": "Twelfth"}))
+
+
+def test_reports_on_matters_arising_are_progress_reports_and_limited_so(
+        limited: httpx.Client) -> None:
+    from tests.meeting import Series
+
+    series = Series.start(limited, "Limited", ("Council",))
+    first = series.next_meeting()
+    dev, maria = first.join("Dev", "A"), first.join("Maria", "Council")
+    request = first.card(dev, "request", "Share the rota", to_participant_id=maria.id)
+    assert first.act(maria, request["id"], "reply", answer="yes").status_code == 200
+    second = series.next_meeting()
+    jo = second.join("Jo", "Council")
+    steps = itertools.cycle(["in_progress", "not_started"])
+    for _ in range(20):
+        answer = limited.post(second.url("/matters/LIM-1-01/progress"),
+                              json={"progress": next(steps)}, headers=jo.auth)
+        assert answer.status_code == 200, answer.text
+    _assert_limited(limited.post(second.url("/matters/LIM-1-01/progress"),
+                                 json={"progress": "done"}, headers=jo.auth))

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.partnerships import export, log, matters
 from app.partnerships import schemas as s
-from app.ratelimit import LimitRooms
+from app.ratelimit import LimitProgress, LimitRooms
 from app.rooms.http.deps import (
     KEY_OPTIONAL,
     REFUSALS,
@@ -177,7 +177,7 @@ async def open_matters(code: Code, token: Credential, service: ServiceDep) -> di
 @router.post("/rooms/{code}/matters/{ref}/progress", response_model=s.RegisterEntry,
              responses=REFUSALS, tags=["matters arising"])
 async def report_matter(code: Code, ref: Reference, body: ProgressPost, token: Credential,
-                        service: ServiceDep, hub: HubDep) -> Any:
+                        service: ServiceDep, hub: HubDep, _limit: LimitProgress) -> Any:
     """Report progress on a matter arising: someone present from the owner's
     organisation, or the facilitator on their behalf. The commitment changes where it was
     made, its history keeps the report, and this meeting's stream gets matter.updated."""
