@@ -5,8 +5,10 @@ they answer and every report of progress, made into entries by register.py."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.partnerships import register
 from app.partnerships.models import Partnership
@@ -27,16 +29,13 @@ def of(s: Session, partnership: Partnership, *, members: bool, today: date,
     them. `before`: only meetings numbered below it; `card_id`: only that card's."""
     meetings = meetings_of(s, partnership)
     ids = [i for i, m in meetings.items() if before is None or (m.series_number or 0) < before]
-    query = select(Card).where(col(Card.room_id).in_(ids),
-                               col(Card.commitment_number).is_not(None))
-    cards = list(s.exec(query if card_id is None else query.where(Card.id == card_id)))
-    people = {p.id or 0: p for p in s.exec(select(Participant).where(
-        col(Participant.room_id).in_(list(meetings))))}
+    cards = _rows(s, Card, col(Card.room_id).in_(ids), col(Card.commitment_number).is_not(None),
+                  *([col(Card.id) == card_id] if card_id is not None else []))
+    people = {p.id: p for p in _rows(s, Participant, col(Participant.room_id).in_(list(meetings)))}
     views = _card_views(s, cards, people)
     number = {i: m.series_number for i, m in meetings.items()}
     history: dict[int, list[JSON]] = {}
-    for update in s.exec(select(ProgressUpdate).where(col(ProgressUpdate.card_id).in_(
-            [c.id for c in cards])).order_by(col(ProgressUpdate.id))):
+    for update in _rows(s, ProgressUpdate, col(ProgressUpdate.card_id).in_([c.id for c in cards])):
         history.setdefault(update.card_id, []).append(
             {**progress_update_view(update, people),
              "in_meeting": number.get(update.in_room_id or 0)})
@@ -81,16 +80,24 @@ def who_asked_whom(s: Session, room_ids: list[int]) -> list[JSON]:
     return [{"from": a, "to": b, "requests": n} for (a, b), n in ranked]
 
 
-def _card_views(s: Session, cards: list[Card], people: dict[int, Participant]) -> dict[int, JSON]:
+def _rows(s: Session, model: type[SQLModel], *where: Any) -> list[Any]:
+    """The rows of a table as plain objects with its column names, in id order: the views
+    read only attributes, and ten thousand ORM instances cost more than the rest of the
+    register together (bench/register.py)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    result = s.connection().execute(select(table).where(*where).order_by(table.c.id))
+    names = list(result.keys())
+    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in result]
+
+
+def _card_views(s: Session, cards: list[Any], people: dict[int, Any]) -> dict[int, JSON]:
     """The private views of these cards and of the cards they answer, with their replies,
     by id: each card read once."""
-    by_id = {card.id or 0: card for card in cards}
+    by_id = {card.id: card for card in cards}
     answered = {c.reply_to for c in cards if c.reply_to and c.reply_to not in by_id}
     if answered:
-        by_id.update((c.id or 0, c) for c in s.exec(select(Card).where(col(Card.id).in_(answered))))
-    replies: dict[int, list[Reply]] = {}
-    query = select(Reply).join(Card).where(col(Card.room_id).in_({c.room_id for c in cards}))
-    for reply in s.exec(query.order_by(col(Reply.id))):
-        if reply.card_id in by_id:
-            replies.setdefault(reply.card_id, []).append(reply)
+        by_id.update((c.id, c) for c in _rows(s, Card, col(Card.id).in_(answered)))
+    replies: dict[int, list[Any]] = {}
+    for reply in _rows(s, Reply, col(Reply.card_id).in_(list(by_id))):
+        replies.setdefault(reply.card_id, []).append(reply)
     return {i: card_view(card, replies.get(i, []), people) for i, card in by_id.items()}
