@@ -27,6 +27,7 @@ from app.rooms.http.deps import (
 )
 from app.rooms.http.pages import page
 from app.rooms.http.publish import run
+from app.rooms.rules import parse_room_code
 from app.rooms.schemas import ProgressPost
 
 router = api_router()
@@ -95,9 +96,9 @@ async def read_register(pid: PartnershipId, token: Credential, service: ServiceD
 
 
 def _file(pid: str, extension: str) -> dict[str, str]:
-    # The partnership's own code, never the path's spelling of it.
-    return {"Content-Disposition":
-            f'attachment; filename="askroom-register-{pid.strip().upper()}.{extension}"'}
+    # The partnership's own code (the register was found by it), never the path's spelling.
+    code = parse_room_code(pid) or "partnership"
+    return {"Content-Disposition": f'attachment; filename="askroom-register-{code}.{extension}"'}
 
 
 @router.get("/partnerships/{pid}/register.json", responses=errors(401, 403, 404),
