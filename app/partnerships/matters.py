@@ -74,8 +74,12 @@ def report(log: Log, code: str, token: str | None, ref: str, *, progress: str,
         s.flush()
         there_tx = Transaction(s, origin, None, log)
         here_tx = Transaction(s, here, actor, log)
+        # The room's view (None for what the room never saw: then no matter.updated), and
+        # the answer: that view for a participant, the secretariat's for the facilitator.
         (public,) = entries.of(s, partnership, members=True, today=now.date(),
                                card_id=card.id) or (None,)
+        answer = public if reporter is not None else entries.of(
+            s, partnership, members=False, today=now.date(), card_id=card.id)[0]
         events = [record(there_tx, Emit("card.updated", card))]
         if public is not None:
             events.append(record(here_tx, Emit("matter.updated", reporter, (card,),
@@ -83,8 +87,6 @@ def report(log: Log, code: str, token: str | None, ref: str, *, progress: str,
         for tx in (there_tx, here_tx):
             if tx.event_rows:
                 write_log(tx)
-        (answer,) = entries.of(s, partnership, members=actor.role != "facilitator",
-                               today=now.date(), card_id=card.id)
     return Outcome(body=answer, events=events)
 
 

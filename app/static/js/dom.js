@@ -153,6 +153,18 @@ export function announce(message) {
   setTimeout(() => note.remove(), ANNOUNCE_FOR_MS);
 }
 
+/** A 422 in words a person would use ("Title can't be blank."), its fields named by
+ * `labels` (API field name -> the form's label); with no field errors, the detail. */
+export function invalidMessage(data, labels) {
+  const first = data && Array.isArray(data.errors) ? data.errors[0] : null;
+  if (!first) return (data && data.detail) || "That was not accepted: check the fields.";
+  const label = labels[first.field] || first.field;
+  if (first.type === "string_too_short" || /blank/.test(first.message)) {
+    return `${label} can't be blank.`;
+  }
+  return `${label}: ${String(first.message).replace(/^Value error, /, "")}`;
+}
+
 /** Call the API; never throws for HTTP errors: {ok, status, data, offline}. */
 export async function api(method, path, { body, token } = {}) {
   const headers = { Accept: "application/json" };

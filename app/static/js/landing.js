@@ -1,6 +1,6 @@
 // The landing page: create a room (and go straight to its console) or join one by code.
 
-import { api, h, fill } from "./dom.js";
+import { api, h, fill, invalidMessage } from "./dom.js";
 import { createdSlot } from "./console-share.js";
 
 // The server's join-code alphabet: no 0/O, 1/I/L look-alikes.
@@ -42,20 +42,9 @@ function readRecent() {
   }
 }
 
-/** A 422 in words a person would use: "Title can't be blank." */
-function invalidMessage(data) {
-  const first = data && Array.isArray(data.errors) ? data.errors[0] : null;
-  if (!first) return (data && data.detail) || "That was not accepted: check the fields.";
-  const label = FIELD_LABEL[first.field] || first.field;
-  if (first.type === "string_too_short" || /blank/.test(first.message)) {
-    return `${label} can't be blank.`;
-  }
-  return `${label}: ${String(first.message).replace(/^Value error, /, "")}`;
-}
-
 function createError(result) {
   if (result.offline) return "You seem to be offline. Check the connection and try again.";
-  if (result.status === 422) return invalidMessage(result.data);
+  if (result.status === 422) return invalidMessage(result.data, FIELD_LABEL);
   if (result.status === 429) return "Too many rooms created from here — wait a minute";
   return (result.data && result.data.detail) || `Something went wrong (${result.status}).`;
 }

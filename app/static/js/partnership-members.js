@@ -1,6 +1,6 @@
 // The secretariat changes the partnership's members from its page (PATCH, backbone key).
 
-import { api } from "./dom.js";
+import { api, invalidMessage } from "./dom.js";
 const $ = (id) => document.getElementById(id);
 
 /** Members as typed, one per line; blank lines are not members. */
@@ -32,8 +32,7 @@ export function setUpMembers(id, key, show) {
                              { body: { members: membersFrom($("members-text").value) },
                                token: key() });
     if (!result.ok) {
-      const first = result.data && Array.isArray(result.data.errors) ? result.data.errors[0] : null;
-      error.textContent = first ? `Members: ${String(first.message).replace(/^Value error, /, "")}`
+      error.textContent = result.status === 422 ? invalidMessage(result.data, { members: "Members" })
         : (result.data && result.data.detail) || `Not saved (error ${result.status}).`;
       error.hidden = false;
       return;

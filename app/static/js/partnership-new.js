@@ -1,6 +1,6 @@
 // Start a partnership: the form, then its two links, each shown once.
 
-import { api } from "./dom.js";
+import { api, invalidMessage } from "./dom.js";
 import { keep } from "./keys.js";
 import { partnershipSlots } from "./partnership-keys.js";
 import { membersFrom } from "./partnership-members.js";
@@ -11,14 +11,7 @@ const FIELD_LABEL = { title: "Name", mission: "Mission", members: "Members",
 function refusal(result) {
   if (result.offline) return "You seem to be offline. Check the connection and try again.";
   if (result.status === 429) return "Too many started from here — wait a minute.";
-  const first = result.data && Array.isArray(result.data.errors) ? result.data.errors[0] : null;
-  if (first) {
-    const label = FIELD_LABEL[first.field] || first.field;
-    if (first.type === "string_too_short" || /blank/.test(first.message)) {
-      return `${label} can't be blank.`;
-    }
-    return `${label}: ${String(first.message).replace(/^Value error, /, "")}`;
-  }
+  if (result.status === 422) return invalidMessage(result.data, FIELD_LABEL);
   return (result.data && result.data.detail) || `Something went wrong (${result.status}).`;
 }
 
